@@ -1,0 +1,117 @@
+"""Chain the stages once: source pages -> model -> RDF -> SHACL gate -> a new store swapped in."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rdflib import Graph
+
+from .config import ROOT, Settings
+from .errors import SourcePageError
+from .model import ParsedPage
+from .rdf.mapping import to_graph
+from .rdf.namespaces import bind_prefixes
+from .rdf.uris import Minter
+from .source import read_page
+from .store import BuildInfo, write_store
+from .validate import gate, load_shapes
+
+PAGE_SUFFIXES = (".txt", ".html", ".htm")
+
+
+@dataclass
+class Batch:
+    """Pages read from a set of files: what was read, and what could not be."""
+
+    pages: list[ParsedPage] = field(default_factory=list)
+    failures: list[SourcePageError] = field(default_factory=list)
+
+    @property
+    def skipped_anything(self) -> bool:
+        return bool(self.failures) or any(p.skipped_anything for p in self.pages)
+
+
+def ingest_time() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that rebuilding the same pages gives the same graph."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc).replace(microsecond=0)
+
+
+def page_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand directories into their page files, sorted; files are taken as given."""
+    out = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()))
+        else:
+            out.append(path)
+    return out
+
+
+def read_pages(files: list[Path], number: int | None = None, progress: Callable[[Path], None] | None = None) -> Batch:
+    """Read every file; a broken page is recorded as a failure and the others are still read.
+
+    Paths inside the project are kept relative to it, so that the graph names no machine's folders.
+    """
+    batch = Batch()
+    for path in files:
+        try:
+            batch.pages.append(read_page(path, number, shown_as=str(_relative(path))))
+        except SourcePageError as err:
+            batch.failures.append(err)
+        if progress:
+            progress(path)
+    numbers: dict[int, str] = {}
+    for page in list(batch.pages):
+        n = page.module.number
+        if n in numbers:
+            batch.pages.remove(page)
+            batch.failures.append(SourcePageError(page.module.source.path, None, f"module {n} is already read from {numbers[n]}"))
+        else:
+            numbers[n] = page.module.source.path if page.module.source else "?"
+    return batch
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return Path(path).resolve().relative_to(ROOT)
+    except ValueError:
+        return Path(path)
+
+
+def data_graph(batch: Batch, settings: Settings) -> Graph:
+    """The instance graph: the modules, plus the curated Turtle under data/."""
+    graph = to_graph((p.module for p in batch.pages), settings.base_iri, ingest_time())
+    for ttl in sorted(Path(settings.source_dir).rglob("*.ttl")):
+        graph.parse(ttl, format="turtle")
+    return graph
+
+
+def turtle_graph(directory: Path) -> Graph:
+    graph = bind_prefixes(Graph())
+    for path in sorted(Path(directory).glob("*.ttl")):
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def build(settings: Settings, progress: Callable[[Path], None] | None = None) -> tuple[BuildInfo, Batch]:
+    """Read data/modules, validate, and publish a new store; raises ValidationFailed and publishes nothing if invalid."""
+    batch = read_pages(page_files([Path(settings.source_dir) / "modules"]), progress=progress)
+    graph = data_graph(batch, settings)
+    shapes = load_shapes(settings.shapes_dir)
+    gate(graph, shapes)
+    mint = Minter(settings.base_iri)
+    info = write_store(
+        settings.store_dir,
+        {
+            str(mint.graph("data")): graph,
+            str(mint.graph("ontology")): turtle_graph(settings.ontology_dir),
+            str(mint.graph("shapes")): shapes,
+        },
+    )
+    return info, batch
+

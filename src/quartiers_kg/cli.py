@@ -1,0 +1,168 @@
+"""The quartiers-kg command: a thin click group; the work lives in the stages."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Settings
+from .errors import QuartiersError, ValidationFailed
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj
+
+
+def _fail(err: QuartiersError) -> None:
+    click.echo(f"error: {err}", err=True)
+    sys.exit(1)
+
+
+@click.group()
+@click.option("--store-dir", type=click.Path(path_type=Path), help="where built stores live (QKG_STORE_DIR)")
+@click.option("--source-dir", type=click.Path(path_type=Path), help="source pages and curated Turtle (QKG_SOURCE_DIR)")
+@click.option("--base-iri", help="canonical IRI base of the dataset (QKG_BASE_IRI)")
+@click.version_option(package_name="quartiers-kg")
+@click.pass_context
+def main(ctx: click.Context, store_dir, source_dir, base_iri) -> None:
+    """Build, validate, query and serve the Modulbaukasten knowledge graph."""
+    try:
+        ctx.obj = Settings.from_env(store_dir=store_dir, source_dir=source_dir, base_iri=base_iri)
+    except QuartiersError as err:
+        raise click.UsageError(str(err)) from err
+
+
+def _report(batch) -> None:
+    for err in batch.failures:
+        click.echo(f"{err}", err=True)
+    for page in batch.pages:
+        path = page.module.source.path if page.module.source else f"module {page.module.number}"
+        for p in page.problems:
+            where = f"{path}:{p.line}" if p.line else path
+            click.echo(f"{where}: {'skipped: ' if p.skipped else 'warning: '}{p.message}", err=True)
+
+
+@main.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Read data/, validate it, and publish a new store (the old one stays if anything fails)."""
+    from .build import build as run_build
+    from .build import page_files
+
+    settings = _settings(ctx)
+    files = page_files([Path(settings.source_dir) / "modules"])
+    try:
+        with click.progressbar(length=len(files), label="reading pages", file=sys.stderr) as bar:
+            info, batch = run_build(settings, progress=lambda _: bar.update(1))
+    except QuartiersError as err:
+        _fail(err)
+    _report(batch)
+    graphs = ", ".join(f"{name.rsplit('/', 1)[-1]} {count}" for name, count in info.graphs.items())
+    click.echo(f"built store {info.version}: {len(batch.pages)} pages, {info.triples} triples ({graphs})")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
+    """Check pages or Turtle files (default: data/) against the SHACL shapes; exit 1 on any violation."""
+    from rdflib import Graph
+
+    from .build import data_graph, page_files, read_pages
+    from .validate import gate, load_shapes
+
+    settings = _settings(ctx)
+    turtle = [p for p in paths if p.suffix == ".ttl"]
+    pages = [p for p in paths if p.suffix != ".ttl"] or ([] if turtle else [Path(settings.source_dir) / "modules"])
+    batch = read_pages(page_files(pages))
+    _report(batch)
+    graph = data_graph(batch, settings) if pages else Graph()
+    for path in turtle:
+        try:
+            graph.parse(path, format="turtle")
+        except Exception as err:  # rdflib raises many parser exception types
+            _fail(QuartiersError(f"{path}: not valid Turtle: {err}"))
+    try:
+        gate(graph, load_shapes(settings.shapes_dir))
+    except ValidationFailed as err:
+        click.echo(err.report, err=True)
+        click.echo(f"invalid: {err.violations} violation(s) in {len(graph)} triples", err=True)
+        sys.exit(1)
+    click.echo(f"valid: {len(graph)} triples conform to the shapes")
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", default="csv", show_default=True,
+              type=click.Choice(["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"]))
+@click.pass_context
+def query(ctx: click.Context, query: str, fmt: str) -> None:
+    """Run a SPARQL query (text, @file or - for stdin) against the built store."""
+    from .guard import check_query
+    from .store import GraphStore, answer
+
+    settings = _settings(ctx)
+    if query == "-":
+        query = sys.stdin.read()
+    elif query.startswith("@"):
+        query = Path(query[1:]).read_text(encoding="utf-8")
+    try:
+        check_query(query, settings.max_nesting, settings.max_query_bytes)
+        result = answer(GraphStore(settings.store_dir).query(query), sys.maxsize - 1)
+        graph_fmt = fmt in ("turtle", "ntriples", "jsonld", "rdfxml")
+        if (result.kind == "graph") != graph_fmt:
+            fmt = "turtle" if result.kind == "graph" else "csv"
+        sys.stdout.buffer.write(result.serialize(fmt))
+    except QuartiersError as err:
+        _fail(err)
+
+
+@main.command()
+@click.option("--host", help="address to bind (QKG_HOST)")
+@click.option("--port", type=int, help="port to bind (QKG_PORT)")
+@click.option("--workers", type=int, help="worker processes (QKG_WORKERS)")
+@click.pass_context
+def serve(ctx: click.Context, host, port, workers) -> None:
+    """Serve the store over HTTP with gunicorn; builds it from data/ first if there is none."""
+    from .server import run
+    from .store import has_store
+
+    settings = _settings(ctx).with_(**{k: v for k, v in dict(host=host, port=port, workers=workers).items() if v is not None})
+    if not has_store(settings.store_dir):
+        click.echo(f"no store in {settings.store_dir}: building it from {settings.source_dir}", err=True)
+        ctx.invoke(build)
+    click.echo(f"serving on http://{settings.host}:{settings.port}/", err=True)
+    run(settings)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="write Turtle here instead of stdout")
+@click.option("--number", type=click.IntRange(min=1), help="module number, when the file name does not give it")
+@click.pass_context
+def ingest(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, number: int | None) -> None:
+    """Read pages (files or directories) and write their RDF as Turtle; touches no store.
+
+    Problems go to stderr as FILE:LINE: message. Exit 0 when all was read, 1 when a page was
+    skipped or incomplete, 2 for bad usage.
+    """
+    from .build import data_graph, page_files, read_pages
+
+    settings = _settings(ctx).with_(source_dir=Path("/nonexistent"))
+    files = page_files(paths)
+    if number is not None and len(files) != 1:
+        raise click.UsageError("--number applies to exactly one page")
+    missing = [p for p in files if not p.exists()]
+    if missing:
+        raise click.UsageError(f"no such file: {missing[0]}")
+    with click.progressbar(length=len(files), label="reading pages", file=sys.stderr) as bar:
+        batch = read_pages(files, number, progress=lambda _: bar.update(1))
+    _report(batch)
+    turtle = data_graph(batch, settings).serialize(format="turtle", encoding="utf-8")
+    if output:
+        output.write_bytes(turtle)
+    else:
+        sys.stdout.buffer.write(turtle)
+    sys.exit(1 if batch.skipped_anything else 0)

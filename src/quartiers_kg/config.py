@@ -1,0 +1,75 @@
+"""One frozen Settings object: every path, limit and flag, with its default and env variable."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from .errors import QuartiersError
+
+
+def _project_root() -> Path:
+    """Find the checkout holding ontology/ and data/: the source tree in an editable install, else the cwd."""
+    candidate = Path(__file__).resolve().parents[2]
+    return candidate if (candidate / "ontology").is_dir() else Path.cwd()
+
+
+ROOT = _project_root()
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of quartiers-kg. Each field can be set by the env variable QKG_<NAME>."""
+
+    base_iri: str = field(default="https://w3id.org/quartiers-kg/", metadata={"help": "canonical IRI base of the dataset"})
+    source_dir: Path = field(default=ROOT / "data", metadata={"help": "source pages (modules/) and curated Turtle"})
+    ontology_dir: Path = field(default=ROOT / "ontology", metadata={"help": "OWL ontology in Turtle"})
+    shapes_dir: Path = field(default=ROOT / "shapes", metadata={"help": "SHACL shapes in Turtle"})
+    queries_dir: Path = field(default=ROOT / "queries", metadata={"help": "named SPARQL queries (*.rq)"})
+    store_dir: Path = field(default=ROOT / "var" / "store", metadata={"help": "where built stores live"})
+    host: str = field(default="127.0.0.1", metadata={"help": "address the server binds"})
+    port: int = field(default=5000, metadata={"help": "port the server binds"})
+    workers: int = field(default=2, metadata={"help": "server worker processes"})
+    query_timeout: float = field(default=10.0, metadata={"help": "wall-clock seconds a query may run"})
+    max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned at most"})
+    max_query_bytes: int = field(default=256 * 1024, metadata={"help": "largest accepted query text"})
+    max_nesting: int = field(default=64, metadata={"help": "deepest nesting of {} and () in a query"})
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
+            raise QuartiersError(f"base_iri must be an http(s) IRI ending in '/' or '#', found {self.base_iri!r}")
+        for name in ("port", "workers", "max_rows", "max_query_bytes", "max_nesting"):
+            if getattr(self, name) < 1:
+                raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
+        if self.query_timeout <= 0:
+            raise QuartiersError(f"setting query_timeout must be positive, found {self.query_timeout}")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":
+        """Read QKG_* variables, then apply explicit overrides (None values are ignored)."""
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f"QKG_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = _coerce(f.name, f.type, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**{k: _coerce(k, next(f.type for f in fields(cls) if f.name == k), v) for k, v in values.items()})
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+
+def _coerce(name: str, kind, value):
+    kind = kind if isinstance(kind, str) else kind.__name__
+    try:
+        if kind == "Path":
+            return Path(value)
+        if kind == "int":
+            return int(value)
+        if kind == "float":
+            return float(value)
+        return str(value)
+    except ValueError as err:
+        raise QuartiersError(f"setting {name}: expected {kind}, found {value!r}") from err

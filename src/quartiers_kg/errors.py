@@ -1,0 +1,56 @@
+"""The exception family: every failure the project reports on purpose."""
+
+from __future__ import annotations
+
+
+class QuartiersError(Exception):
+    """Base of every error quartiers-kg raises on purpose."""
+
+
+class SourcePageError(QuartiersError):
+    """A source page that cannot be read; names the file and line."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class MappingError(QuartiersError):
+    """A parsed model that cannot be turned into RDF."""
+
+
+class ValidationFailed(QuartiersError):
+    """The SHACL gate refused the graph; carries the readable report."""
+
+    def __init__(self, report: str, violations: int):
+        self.report, self.violations = report, violations
+        super().__init__(f"SHACL validation failed with {violations} violation(s):\n{report}")
+
+
+class StoreError(QuartiersError):
+    """The store is missing, unreadable or could not be swapped."""
+
+
+class QueryRejected(QuartiersError):
+    """A SPARQL query or parameter that the public endpoint will not run (HTTP 400)."""
+
+    status = 400
+
+    def __init__(self, message: str, parameter: str | None = None, status: int | None = None):
+        self.parameter = parameter
+        if status:
+            self.status = status
+        super().__init__(message)
+
+
+class QueryTimeout(QuartiersError):
+    """A query ran past its wall-clock budget and was stopped (HTTP 503)."""
+
+
+class NotAcceptable(QuartiersError):
+    """No representation fits the Accept header (HTTP 406)."""
+
+
+class UnknownResource(QuartiersError):
+    """An IRI or path that names nothing in the dataset (HTTP 404)."""

@@ -1,0 +1,102 @@
+"""Named queries: queries/*.rq with a comment header that declares title, description and parameters.
+
+Header lines start with '#+', e.g.
+
+    #+ title: Modules by funding source
+    #+ description: Which modules can be funded by a given source.
+    #+ param: funding string Kommune -- label of the funding source
+
+A parameter is bound by substituting a typed RDF term for the variable of the same name
+(pyoxigraph substitutions), never by editing the query text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import QueryRejected
+
+PARAM_TYPES = ("string", "integer", "iri", "year", "langstring")
+_HEADER = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s+(?P<type>\w+)\s+(?P<example>\S+)(?:\s+--\s+(?P<doc>.*))?$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    example: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    title: str
+    description: str
+    parameters: tuple[Parameter, ...]
+    text: str
+
+
+def read_query(path: Path) -> NamedQuery:
+    meta: dict[str, str] = {}
+    params = []
+    text = path.read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.group(1).lower(), m.group(2).strip()
+        if key == "param":
+            p = _PARAM.match(value)
+            if not p or p.group("type") not in PARAM_TYPES:
+                raise QueryRejected(f"{path}:{number}: expected '#+ param: <name> <{'|'.join(PARAM_TYPES)}> <example> -- <text>'")
+            params.append(Parameter(p.group("name"), p.group("type"), p.group("example"), p.group("doc") or ""))
+        else:
+            meta[key] = value
+    for key in ("title", "description"):
+        if not meta.get(key):
+            raise QueryRejected(f"{path}: the header lacks '#+ {key}: ...'")
+    return NamedQuery(path.stem, meta["title"], meta["description"], tuple(params), text)
+
+
+def load_queries(directory: Path) -> dict[str, NamedQuery]:
+    return {q.name: q for q in map(read_query, sorted(Path(directory).glob("*.rq")))}
+
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+@dataclass(frozen=True)
+class Term:
+    """An RDF term to substitute for a variable: an IRI, or a literal with datatype or language."""
+
+    value: str
+    iri: bool = False
+    datatype: str | None = None
+    language: str | None = None
+
+
+def typed_value(param: Parameter, raw: str) -> Term:
+    """The RDF term for a parameter value; an ill-typed value is a QueryRejected naming the parameter.
+
+    >>> typed_value(Parameter("n", "integer", "1", ""), "0116")
+    Term(value='116', iri=False, datatype='http://www.w3.org/2001/XMLSchema#integer', language=None)
+    """
+    if param.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", raw):
+            raise QueryRejected(f"parameter '{param.name}' must be an integer, found {raw[:50]!r}", param.name)
+        return Term(str(int(raw)), datatype=XSD + "integer")
+    if param.type == "year":
+        if not re.fullmatch(r"\d{4}", raw):
+            raise QueryRejected(f"parameter '{param.name}' must be a four-digit year, found {raw[:50]!r}", param.name)
+        return Term(raw, datatype=XSD + "gYear")
+    if param.type == "iri":
+        if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`]+", raw):
+            raise QueryRejected(f"parameter '{param.name}' must be an http(s) IRI, found {raw[:50]!r}", param.name)
+        return Term(raw, iri=True)
+    if param.type == "langstring":
+        return Term(raw, language="de")
+    return Term(raw, datatype=XSD + "string")

@@ -1,0 +1,92 @@
+"""Named queries as a Web API: list them, run one with typed parameters, describe them in OpenAPI 3."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from ..errors import QueryRejected, UnknownResource
+from ..queries import typed_value
+from ..store import answer
+from . import get_store, settings
+from .sparql import CONTENT_TYPE_OF, SOLUTION_TYPES, cors, respond
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+bp.after_request(cors)
+RESERVED = {"format", "output", "results"}
+
+
+def _queries():
+    return current_app.config["QUERIES"]
+
+
+def _describe(q) -> dict:
+    return {
+        "name": q.name,
+        "title": q.title,
+        "description": q.description,
+        "url": url_for("api.run", name=q.name, _external=True),
+        "parameters": [{"name": p.name, "type": p.type, "example": p.example, "description": p.description} for p in q.parameters],
+        "sparql": q.text,
+    }
+
+
+@bp.route("/queries")
+def index():
+    return jsonify(queries=[_describe(q) for q in _queries().values()])
+
+
+@bp.route("/queries/<name>")
+def run(name: str):
+    q = _queries().get(name)
+    if q is None:
+        raise UnknownResource(f"no named query '{name}'; see /api/queries")
+    known = {p.name for p in q.parameters}
+    unknown = sorted(set(request.args) - known - RESERVED)
+    if unknown:
+        raise QueryRejected(f"unknown parameter '{unknown[0]}' for query '{name}'; it takes: {', '.join(sorted(known)) or 'none'}", unknown[0])
+    substitutions = {}
+    for p in q.parameters:
+        values = request.args.getlist(p.name)
+        if len(values) > 1:
+            raise QueryRejected(f"parameter '{p.name}' given more than once", p.name)
+        if values:
+            substitutions[p.name] = typed_value(p, values[0])
+    cfg = settings()
+    deadline = time.monotonic() + cfg.query_timeout
+    result = get_store().query(q.text, substitutions=substitutions)
+    return respond(answer(result, cfg.max_rows, deadline), request.args.to_dict(flat=False), q.text)
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """An OpenAPI 3.0 document with one operation per named query."""
+    paths = {
+        "/api/queries": {"get": {"summary": "List the named queries", "operationId": "listQueries",
+                                 "responses": {"200": {"description": "The named queries", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+    }
+    schema_of = {"integer": {"type": "integer"}, "year": {"type": "string", "pattern": "^[0-9]{4}$"},
+                 "iri": {"type": "string", "format": "uri"}, "string": {"type": "string"}, "langstring": {"type": "string"}}
+    media = sorted({m for m in SOLUTION_TYPES if m in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values")})
+    for q in _queries().values():
+        params = [{"name": p.name, "in": "query", "required": False, "description": p.description or p.name,
+                   "schema": schema_of[p.type], "example": int(p.example) if p.type == "integer" else p.example} for p in q.parameters]
+        params.append({"name": "format", "in": "query", "required": False, "description": "result format, instead of the Accept header",
+                       "schema": {"type": "string", "enum": sorted(k for k in CONTENT_TYPE_OF)}})
+        paths[f"/api/queries/{q.name}"] = {"get": {
+            "summary": q.title, "description": q.description, "operationId": q.name.replace("-", "_"),
+            "parameters": params,
+            "responses": {
+                "200": {"description": "The answer", "content": {m: {"schema": {"type": "string"}} for m in media}},
+                "400": {"description": "A parameter value of the wrong type"},
+                "406": {"description": "No result format fits the Accept header"},
+            },
+        }}
+    return jsonify({
+        "openapi": "3.0.3",
+        "info": {"title": "quartiers-kg named queries", "version": "0.1.0",
+                 "description": "Named SPARQL queries over the Modulbaukasten knowledge graph."},
+        "servers": [{"url": request.url_root.rstrip("/")}],
+        "paths": paths,
+    })

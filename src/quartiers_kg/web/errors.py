@@ -1,0 +1,62 @@
+"""One handler renders every error: pick the status, then plain text, JSON or an HTML page."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..errors import NotAcceptable, QueryRejected, QueryTimeout, QuartiersError, StoreError, UnknownResource
+from .negotiation import choose
+
+log = logging.getLogger(__name__)
+
+STATUS = {QueryRejected: 400, NotAcceptable: 406, UnknownResource: 404, QueryTimeout: 503, StoreError: 503}
+TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 413: "Request too large",
+          414: "URI too long", 415: "Unsupported media type", 500: "Internal server error", 503: "Service unavailable"}
+
+
+def status_of(err: QuartiersError) -> int:
+    if isinstance(err, QueryRejected):
+        return err.status
+    return next((code for cls, code in STATUS.items() if isinstance(err, cls)), 500)
+
+
+def render_error(status: int, message: str, headers: dict | None = None):
+    """Answer in the form the client wants: HTML for browsers, JSON for JSON clients, else plain text."""
+    try:
+        form = choose(request.headers.get("Accept"), ["text/plain", "text/html", "application/json"], "text/plain")
+    except NotAcceptable:
+        form = "text/plain"
+    title = TITLES.get(status, "Error")
+    if form == "text/html":
+        out = make_response(render_template("error.html", status=status, title=title, message=message), status)
+    elif form == "application/json":
+        out = make_response(jsonify(status=status, error=title, message=message), status)
+    else:
+        out = make_response(f"{status} {title}: {message}\n", status)
+        out.headers["Content-Type"] = "text/plain; charset=utf-8"
+    out.headers.update(headers or {})
+    out.headers["Access-Control-Allow-Origin"] = "*"
+    return out
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(QuartiersError)
+    def handle_ours(err: QuartiersError):
+        status = status_of(err)
+        if status == 500:
+            log.exception("unexpected error", exc_info=err)
+            return render_error(500, "the server failed; the fault is logged")
+        return render_error(status, str(err).splitlines()[0] if status != 400 else str(err))
+
+    @app.errorhandler(HTTPException)
+    def handle_http(err: HTTPException):
+        headers = {"Allow": ", ".join(err.valid_methods)} if getattr(err, "valid_methods", None) else None
+        return render_error(err.code or 500, err.description or err.name, headers)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(err: Exception):
+        log.exception("unexpected error", exc_info=err)
+        return render_error(500, "the server failed; the fault is logged")

@@ -1,0 +1,288 @@
+"""Linked-data pages: every IRI under the base answers as HTML or RDF (200 with content negotiation)."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from ..errors import UnknownResource
+from ..model import DIMENSIONS
+from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
+from ..queries import Term
+from ..store import plain, serialize_graph
+from . import get_store, minter
+from .describe import describe, pick_label, vocabulary_labels
+from .negotiation import choose
+
+bp = Blueprint("pages", __name__)
+
+# format name -> (media type, file suffix); the first is what a client without preference gets
+REPRESENTATIONS = {
+    "html": ("text/html", ".html"),
+    "turtle": ("text/turtle", ".ttl"),
+    "jsonld": ("application/ld+json", ".jsonld"),
+    "ntriples": ("application/n-triples", ".nt"),
+    "rdfxml": ("application/rdf+xml", ".rdf"),
+}
+BY_SUFFIX = {suffix: fmt for fmt, (_, suffix) in REPRESENTATIONS.items()}
+BY_MEDIA = {media: fmt for fmt, (media, _) in REPRESENTATIONS.items()}
+SHAPES_IRI = "https://w3id.org/quartiers-kg/shapes"
+QK = ONTOLOGY_IRI + "#"
+SCHEMA = "https://schema.org/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LIST_QUERY = """
+PREFIX qk: <https://w3id.org/quartiers-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?module ?number ?label WHERE {
+  ?module a qk:Module ; qk:moduleNumber ?number . OPTIONAL { ?module rdfs:label ?label }
+} ORDER BY ?number"""
+
+
+def _negotiate(suffix_format: str | None) -> str:
+    if suffix_format:
+        return suffix_format
+    return BY_MEDIA[choose(request.headers.get("Accept"), list(BY_MEDIA), "text/html")]
+
+
+def _headers(path: str, fmt: str, negotiated: bool) -> dict[str, str]:
+    links = [f'<{path}{suffix}>; rel="alternate"; type="{media}"' for media, suffix in REPRESENTATIONS.values()]
+    headers = {"Link": ", ".join(links), "Access-Control-Allow-Origin": "*"}
+    if negotiated:
+        headers["Vary"] = "Accept"
+        headers["Content-Location"] = path + REPRESENTATIONS[fmt][1]
+    return headers
+
+
+def _rdf(triples, fmt: str) -> bytes:
+    return serialize_graph(triples, fmt, PREFIXES)
+
+
+def _content_type(fmt: str) -> str:
+    media = REPRESENTATIONS[fmt][0]
+    return media + "; charset=utf-8" if media.startswith("text/") or media.endswith("json") else media
+
+
+@bp.route("/")
+def home():
+    rows = [
+        {"iri": plain(r["module"])["value"], "number": int(r["number"].value), "label": r["label"].value if r["label"] else None}
+        for r in get_store().query(LIST_QUERY)
+    ]
+    for row in rows:
+        row["path"] = minter().path_of(row["iri"])
+    store = get_store()
+    dataset = {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": "quartiers-kg: Modulbaukasten altengerechte Quartiere.NRW",
+        "description": "Die Methoden (Module) des Modulbaukastens des Landesbüros altengerechte Quartiere.NRW als Linked Open Data.",
+        "url": request.url_root,
+        "inLanguage": "de",
+        "distribution": [{"@type": "DataDownload", "encodingFormat": "application/sparql-query", "contentUrl": url_for("sparql.endpoint", _external=True)}],
+    }
+    return render_template("home.html", modules=rows, info=store.info, jsonld=_jsonld(dataset), queries=_queries())
+
+
+def _queries():
+    return current_app.config["QUERIES"]
+
+
+def _jsonld(data: dict) -> Markup:
+    """JSON for a <script> element: '</' cannot close the element early."""
+    return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/"))
+
+
+@bp.route("/ontology", defaults={"suffix": ""})
+@bp.route("/ontology<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):suffix>")
+def ontology(suffix: str):
+    return _document(ONTOLOGY_IRI, "ontology", "/ontology", suffix)
+
+
+@bp.route("/shapes", defaults={"suffix": ""})
+@bp.route("/shapes<any('.ttl', '.jsonld', '.nt', '.rdf', '.html'):suffix>")
+def shapes(suffix: str):
+    return _document(SHAPES_IRI, "shapes", "/shapes", suffix)
+
+
+def _document(iri: str, graph: str, path: str, suffix: str):
+    """The ontology or shapes graph as a whole: RDF as loaded, or a readable HTML page."""
+    fmt = _negotiate(BY_SUFFIX.get(suffix))
+    headers = _headers(path, fmt, not suffix)
+    graph_iri = str(minter().graph(graph))
+    if fmt != "html":
+        triples = get_store().query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+        return Response(_rdf(triples, fmt), content_type=_content_type(fmt), headers=headers)
+    from .vocabulary import vocabulary_page
+
+    return Response(vocabulary_page(graph, graph_iri, iri), content_type="text/html; charset=utf-8", headers=headers)
+
+
+LIST = """
+CONSTRUCT {{ ?list a <http://www.w3.org/2000/01/rdf-schema#Container> ; <http://www.w3.org/2000/01/rdf-schema#member> ?s .
+            ?s ?lp ?label }}
+WHERE {{
+  BIND (<{prefix}> AS ?list) BIND (STR(?list) AS ?prefix)
+  ?s ?p ?o . FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix) && !CONTAINS(SUBSTR(STR(?s), STRLEN(?prefix) + 1), "/"))
+  OPTIONAL {{ ?s ?lp ?label . FILTER (?lp IN (<http://www.w3.org/2000/01/rdf-schema#label>, <http://www.w3.org/2004/02/skos/core#prefLabel>, <http://xmlns.com/foaf/0.1/name>)) }}
+}}"""
+KIND = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+MEMBER = "http://www.w3.org/2000/01/rdf-schema#member"
+
+
+def members(kind: str):
+    """The resources of one kind (module/, funding/, ...): an HTML list, or RDF with rdfs:member and labels."""
+    if not KIND.match(kind):  # the kind goes into the query text, so it is held to the pattern of our IRIs
+        raise UnknownResource(f"no resources under /{kind}/")
+    prefix = str(minter().iri(kind)) + "/"
+    triples = list(get_store().query(LIST.format(prefix=prefix)))
+    if not triples:
+        raise UnknownResource(f"no resources under /{kind}/")
+    fmt = _negotiate(None)
+    if fmt != "html":
+        return Response(_rdf(triples, fmt), content_type=_content_type(fmt), headers={"Vary": "Accept"})
+    labels: dict[str, dict[str, str]] = {}
+    for t in triples:
+        if t.predicate.value != MEMBER and t.predicate.value != RDF_TYPE:
+            labels.setdefault(t.subject.value, {}).setdefault(plain(t.object).get("lang") or "", t.object.value)
+    members = {t.object.value for t in triples if t.predicate.value == MEMBER}
+    items = sorted(({"href": minter().path_of(i), "label": pick_label(labels.get(i), i)} for i in members),
+                   key=lambda item: _natural(item["href"]))
+    return render_template("list.html", kind=kind, items=items)
+
+
+def _natural(path: str):
+    last = path.rsplit("/", 1)[-1]
+    return (0, int(last), "") if last.isdigit() else (1, 0, last)
+
+
+@bp.route("/<path:path>")
+def resource(path: str):
+    if path.endswith("/") and path.count("/") == 1:
+        return members(path[:-1])
+    suffix_format = None
+    for suffix, fmt in BY_SUFFIX.items():
+        if path.endswith(suffix):
+            path, suffix_format = path[: -len(suffix)], fmt
+            break
+    iri = minter().iri(path)
+    d = describe(str(iri))
+    if not d.exists:
+        raise UnknownResource(f"no resource /{path} in this dataset")
+    fmt = _negotiate(suffix_format)
+    headers = _headers("/" + path, fmt, suffix_format is None)
+    if fmt != "html":
+        return Response(_rdf(d.triples, fmt), content_type=_content_type(fmt), headers=headers)
+    page = _view(d, "/" + path)
+    return Response(render_template("resource.html", page=page), content_type="text/html; charset=utf-8", headers=headers)
+
+
+def _view(d, path: str) -> dict:
+    """Everything resource.html shows, with labels in place of IRIs."""
+    vocab = vocabulary_labels()
+
+    def label(iri: str) -> str:
+        part = d.parts.get(iri)
+        if part and SCHEMA + "minValue" in part:
+            return f"{_first(part, SCHEMA + 'minValue')} bis {_first(part, SCHEMA + 'maxValue')} {_first(part, SCHEMA + 'unitText') or ''}".strip()
+        if part and SCHEMA + "text" in part and not d.labels.get(iri):
+            return _first(part, SCHEMA + "text")
+        return pick_label(d.labels.get(iri) or vocab.get(iri), iri)
+
+    def value(term: dict) -> dict:
+        if term["type"] == "iri":
+            return {"iri": term["value"], "href": minter().path_of(term["value"]) or term["value"], "label": label(term["value"])}
+        return {"text": term["value"], "lang": term.get("lang")}
+
+    def order(part_iri: str) -> int:
+        pos = d.parts.get(part_iri, {}).get(SCHEMA + "position")
+        return int(pos[0]["value"]) if pos else 0
+
+    def texts(prop: str) -> list[dict]:
+        items = sorted((o["value"] for o in d.out.get(prop, [])), key=order)
+        return [{"iri": i, "href": minter().path_of(i) or i, "text": _first(d.parts[i], SCHEMA + "text")} for i in items]
+
+    special = {SCHEMA + "step", QK + "assessment", QK + "pitfall", QK + "implementationItem", QK + "userComment"}
+    long_text, links, facts = [], [], []
+    for prop, objects in sorted(d.out.items(), key=lambda item: _rank(item[0])):
+        if prop in special:
+            continue
+        row = {"prop": prop, "label": label(prop), "objects": [value(o) for o in objects]}
+        if all(o["type"] == "literal" and len(o["value"]) > 120 for o in objects):
+            long_text.append({**row, "paragraphs": [p for o in objects for p in o["value"].split("\n\n")]})
+        elif all(o["type"] == "iri" for o in objects):
+            links.append(row)
+        else:
+            facts.append(row)
+    assessments = []
+    dimension_order = [dim.key for dim in DIMENSIONS]
+    for a in sorted((o["value"] for o in d.out.get(QK + "assessment", [])), key=lambda i: dimension_order.index(i.rsplit("/", 1)[-1]) if i.rsplit("/", 1)[-1] in dimension_order else 99):
+        part = d.parts.get(a, {})
+        dim = _first(part, QK + "dimension")
+        assessments.append({
+            "dimension": label(dim), "low": label(dim + "/low"), "high": label(dim + "/high"),
+            "count": _first(part, SCHEMA + "ratingCount"), "position": _first(part, SCHEMA + "ratingValue"),
+            "href": minter().path_of(a),
+        })
+    labels = d.labels.get(d.iri, {})
+    title = label(d.iri)
+    iri = d.iri
+    describe_query = f"DESCRIBE <{iri}>"
+    return {
+        "iri": iri,
+        "title": title,
+        "label_de": labels.get("de"),
+        "label_en": labels.get("en"),
+        "types": [value(t) for t in d.out.get(RDF_TYPE, [])],
+        "long_text": long_text,
+        "links": [r for r in links if r["prop"] != RDF_TYPE],
+        "facts": facts,
+        "steps": texts(SCHEMA + "step"),
+        "pitfalls": texts(QK + "pitfall"),
+        "list_items": texts(QK + "implementationItem"),
+        "comments": texts(QK + "userComment"),
+        "assessments": assessments,
+        "incoming": [{"subject": value({"type": "iri", "value": s}), "prop": label(p)} for s, p in d.incoming if not s.startswith(iri + "/")],
+        "sparql": url_for("sparql.endpoint") + "?query=" + quote(describe_query),
+        "alternates": [(fmt, media, path + suffix) for fmt, (media, suffix) in REPRESENTATIONS.items()],
+        "jsonld": _jsonld(_schema_org(d, title, label)),
+    }
+
+
+# the order of a module page: text sections first as the page has them, then links, then the rest
+PAGE_ORDER = [QK + name for name in (
+    "objective", "implementation", "stepsText", "evaluation", "caseExamplesText", "contacts", "advice", "pageText",
+    "networkType", "idealNetworkSize", "userRole", "targetGroup", "fieldOfAction", "caseExample", "fundingSource",
+    "project", "relatedModule", "literature", "link", "extraSection", "moduleNumber", "incomplete",
+)]
+
+
+def _rank(prop: str) -> tuple[int, str]:
+    return (PAGE_ORDER.index(prop), prop) if prop in PAGE_ORDER else (len(PAGE_ORDER), prop)
+
+
+def _first(props: dict, prop: str):
+    values = props.get(prop)
+    return values[0]["value"] if values else None
+
+
+def _schema_org(d, title: str, label) -> dict:
+    """A schema.org summary of the resource for search engines."""
+    types = {o["value"] for o in d.out.get(RDF_TYPE, [])}
+    data = {"@context": "https://schema.org/", "@id": d.iri, "name": title, "inLanguage": "de"}
+    if QK + "Module" in types:
+        data["@type"] = "HowTo"
+        objective = d.out.get(QK + "objective")
+        if objective:
+            data["description"] = objective[0]["value"]
+        steps = sorted(d.out.get(SCHEMA + "step", []), key=lambda o: int(_first(d.parts[o["value"]], SCHEMA + "position") or 0))
+        data["step"] = [{"@type": "HowToStep", "position": i, "text": _first(d.parts[o["value"]], SCHEMA + "text")} for i, o in enumerate(steps, 1)]
+        source = d.out.get("http://purl.org/dc/terms/source")
+        if source:
+            data["isBasedOn"] = source[0]["value"]
+    else:
+        data["@type"] = "Thing"
+    return data
