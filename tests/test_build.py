@@ -11,10 +11,12 @@ from quartiers_kg.config import ROOT, Settings
 from quartiers_kg.errors import StoreError, ValidationFailed
 from quartiers_kg.store import GraphStore, has_store
 
+from .conftest import DATA_TRIPLES
+
 
 def test_store_holds_three_named_graphs(store, settings):
     names = {g.rsplit("/", 1)[-1]: n for g, n in store.info.graphs.items()}
-    assert set(names) == {"data", "ontology", "shapes"} and names["data"] == 319
+    assert set(names) == {"data", "ontology", "shapes"} and names["data"] == DATA_TRIPLES
     count = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value
     assert int(count) == store.info.triples
 

@@ -118,7 +118,6 @@ class Module:
     fields_of_action: tuple[str, ...] = ()
     implementation: str | None = None
     implementation_items: tuple[str, ...] = ()
-    network_types: tuple[NetworkType, ...] = ()
     network_size: NetworkSize | None = None
     steps_text: str | None = None
     steps: tuple[str, ...] = ()
@@ -138,6 +137,27 @@ class Module:
     text: str | None = None
     incomplete: bool = False
     source: SourceInfo | None = None
+
+
+    @property
+    def network_types(self) -> tuple[NetworkType, ...]:
+        """The implementation list items that describe a known network type (they start with its name)."""
+        found = []
+        for item in self.implementation_items:
+            label = network_type_of(item)
+            if label:
+                found.append(NetworkType(label, item))
+        return tuple(found)
+
+
+def network_type_of(text: str) -> str | None:
+    """The known network type a list item describes, if it starts with its name.
+
+    >>> network_type_of("Netzwerke professioneller Organisationen zielen auf ...")
+    'Netzwerke professioneller Organisationen'
+    """
+    folded = " ".join(text.split()).casefold()
+    return next((label for label in NETWORK_TYPES if folded.startswith(label.casefold())), None)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from rdflib import Graph, Literal, URIRef
 
+from ..conftest import DATA_TRIPLES
+
 M = "https://w3id.org/quartiers-kg/module/116"
 TITLE = f"SELECT ?title WHERE {{ <{M}> <http://www.w3.org/2000/01/rdf-schema#label> ?title }}"
 STEPS = f"CONSTRUCT {{ <{M}> <https://schema.org/step> ?s . ?s <https://schema.org/text> ?t }} WHERE {{ <{M}> <https://schema.org/step> ?s . ?s <https://schema.org/text> ?t }}"
@@ -114,7 +116,7 @@ def test_default_graph_uri_selects_the_dataset(client):
         r = client.get("/sparql", query_string={"query": query, "default-graph-uri": graph}, headers={"Accept": "text/csv"})
         return int(r.data.decode().splitlines()[1])
 
-    assert count("https://w3id.org/quartiers-kg/graph/data") == 319
+    assert count("https://w3id.org/quartiers-kg/graph/data") == DATA_TRIPLES
     assert count("https://w3id.org/quartiers-kg/graph/ontology") == 378
 
 

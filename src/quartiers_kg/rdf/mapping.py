@@ -9,7 +9,7 @@ from datetime import datetime
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
-from ..model import DIMENSIONS, Literature, Module
+from ..model import DIMENSIONS, Literature, Module, network_type_of
 from .namespaces import QK, SCHEMA, bind_prefixes
 from .uris import Minter
 
@@ -111,11 +111,16 @@ class _Mapper:
         ):
             for value in values:
                 add(node, prop, self.concept(kind, value))
-        for nt in m.network_types:
-            concept = self.concept("network-type", nt.label)
-            add(node, QK.networkType, concept)
-            add(concept, SKOS.definition, de(nt.description))
-            add(concept, DCTERMS.source, node)
+        for i, text in enumerate(m.implementation_items, start=1):
+            item = mint.part(m.number, "item", i)
+            add(node, QK.implementationItem, item)
+            add(item, RDF.type, QK.ListItem)
+            add(item, SCHEMA.position, Literal(i))
+            add(item, SCHEMA.text, de(text))
+            if label := network_type_of(text):
+                concept = self.concept("network-type", label)
+                add(node, QK.networkType, concept)
+                add(item, DCTERMS.subject, concept)
         if m.network_size:
             size = mint.part(m.number, "network-size", "ideal")
             add(node, QK.idealNetworkSize, size)
@@ -125,7 +130,6 @@ class _Mapper:
             add(size, SCHEMA.unitText, de(m.network_size.unit))
         self._ordered(node, m.number, "step", SCHEMA.step, QK.Step, m.steps)
         self._ordered(node, m.number, "pitfall", QK.pitfall, QK.Pitfall, m.pitfalls)
-        self._ordered(node, m.number, "item", QK.implementationItem, QK.ListItem, m.implementation_items)
         self._ordered(node, m.number, "comment", QK.userComment, SCHEMA.Comment, m.comments)
         for i, extra in enumerate(m.extra_sections, start=1):
             section = mint.part(m.number, "section", i)

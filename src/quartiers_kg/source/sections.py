@@ -7,12 +7,10 @@ import re
 from ..errors import SourcePageError
 from ..model import (
     DIMENSIONS,
-    NETWORK_TYPES,
     CaseExample,
     Literature,
     ModuleRef,
     NetworkSize,
-    NetworkType,
     Problem,
     Project,
 )
@@ -122,28 +120,15 @@ def assessment(lines: list[Line], ctx: Context) -> Fields:
 
 
 def implementation(lines: list[Line], ctx: Context) -> Fields:
-    """Prose, the network types listed in it, other list items, and the ideal network size."""
+    """Prose, its list items (network types among them), and the ideal network size."""
     paragraphs, items = prose_and_items(lines)
-    known = {match_key(label): label for label in NETWORK_TYPES}
-    types, others = [], []
-    for _, text in items:
-        label = next((known[k] for k in known if match_key(text).startswith(k)), None)
-        if label:
-            types.append(NetworkType(label, text))
-        else:
-            others.append(text)
     text = join_paragraphs(paragraphs)
     size = None
     if text and (m := _NETWORK_SIZE.search(text)):
         low, high = int(m.group(1)), int(m.group(2))
         if low <= high:
             size = NetworkSize(low, high, m.group(3))
-    return {
-        "implementation": text,
-        "network_types": tuple(types),
-        "implementation_items": tuple(others),
-        "network_size": size,
-    }
+    return {"implementation": text, "implementation_items": tuple(t for _, t in items), "network_size": size}
 
 
 def steps(lines: list[Line], ctx: Context) -> Fields:
