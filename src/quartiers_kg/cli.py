@@ -38,7 +38,10 @@ def _report(batch) -> None:
     for err in batch.failures:
         click.echo(f"{err}", err=True)
     for page in batch.pages:
-        path = page.module.source.path if page.module.source else f"module {page.module.number}"
+        m = page.module
+        path = m.source.path if m.source else f"module {m.number}"
+        state = "incomplete" if m.incomplete else "complete"
+        click.echo(f"{path}: module {m.number}{f' {m.title!r}' if m.title else ''}, {state}, {len(page.problems)} problem(s)", err=True)
         for p in page.problems:
             where = f"{path}:{p.line}" if p.line else path
             click.echo(f"{where}: {'skipped: ' if p.skipped else 'warning: '}{p.message}", err=True)
@@ -54,7 +57,7 @@ def build(ctx: click.Context) -> None:
     settings = _settings(ctx)
     files = page_files([Path(settings.source_dir) / "modules"])
     try:
-        with click.progressbar(length=len(files), label="reading pages", file=sys.stderr) as bar:
+        with click.progressbar(length=len(files), label="reading pages", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
             info, batch = run_build(settings, progress=lambda _: bar.update(1))
     except QuartiersError as err:
         _fail(err)
@@ -120,6 +123,33 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("resource")
+@click.pass_context
+def render(ctx: click.Context, resource: str) -> None:
+    """Write a module of the built store as a print page (RESOURCE: module/116, 116 or the module's IRI)."""
+    from rdflib import Graph, URIRef
+
+    from .queries import Term
+    from .rdf.reading import MODULE_GRAPH, module_from_graph
+    from .rdf.uris import Minter
+    from .source.render import render_page
+    from .store import GraphStore, serialize_graph
+
+    settings = _settings(ctx)
+    mint = Minter(settings.base_iri)
+    number = resource.rsplit("/", 1)[-1]
+    if not number.isdigit():
+        raise click.BadParameter(f"expected module/<n>, <n> or a module IRI, found {resource!r}", param_hint="RESOURCE")
+    iri = mint.module(int(number))
+    try:
+        triples = GraphStore(settings.store_dir).query(MODULE_GRAPH, substitutions={"m": Term(str(iri), iri=True)})
+        graph = Graph().parse(data=serialize_graph(triples, "ntriples"), format="nt")
+        click.echo(render_page(module_from_graph(graph, URIRef(iri))), nl=False)
+    except QuartiersError as err:
+        _fail(err)
+
+
+@main.command()
 @click.option("--host", help="address to bind (QKG_HOST)")
 @click.option("--port", type=int, help="port to bind (QKG_PORT)")
 @click.option("--workers", type=int, help="worker processes (QKG_WORKERS)")
@@ -157,7 +187,7 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, num
     missing = [p for p in files if not p.exists()]
     if missing:
         raise click.UsageError(f"no such file: {missing[0]}")
-    with click.progressbar(length=len(files), label="reading pages", file=sys.stderr) as bar:
+    with click.progressbar(length=len(files), label="reading pages", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
         batch = read_pages(files, number, progress=lambda _: bar.update(1))
     _report(batch)
     turtle = data_graph(batch, settings).serialize(format="turtle", encoding="utf-8")
