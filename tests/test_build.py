@@ -60,3 +60,20 @@ def test_missing_store_is_a_clear_error(tmp_path):
     assert not has_store(tmp_path)
     with pytest.raises(StoreError, match="run 'quartiers-kg build' first"):
         GraphStore(tmp_path)
+
+
+def test_build_with_a_broken_page_publishes_the_others_and_says_so(tmp_path, runner):
+    from quartiers_kg.cli import main
+
+    from .pages import full_page
+
+    settings = _copy_project(tmp_path)
+    (settings.source_dir / "modules" / "druck_05.txt").write_text(full_page("Fünf"), encoding="utf-8")
+    (settings.source_dir / "modules" / "druck_06.txt").write_text("Einkaufsliste\n\nMilch\n", encoding="utf-8")
+    result = runner.invoke(main, ["--store-dir", str(settings.store_dir), "--source-dir", str(settings.source_dir), "build"])
+    assert result.exit_code == 1
+    assert "druck_06.txt:1: not a module page" in result.stderr
+    assert "module 5 'Fünf', complete" in result.stderr
+    numbers = {int(r["n"].value) for r in GraphStore(settings.store_dir).query(
+        "SELECT ?n { ?m <https://w3id.org/quartiers-kg/ontology#moduleNumber> ?n ; <http://www.w3.org/ns/prov#wasGeneratedBy> ?a }")}
+    assert numbers == {5, 116}

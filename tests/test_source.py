@@ -199,3 +199,9 @@ def test_arbitrary_text_raises_our_error_or_parses(text):
         assert err.message
     else:
         assert parsed.module.number == 1
+
+
+def test_page_without_title_line_is_read_with_a_warning():
+    parsed = parse_page(full_page().split("\n", 2)[2], 5, path="druck_05.txt")
+    assert parsed.module.title is None and parsed.module.objective.startswith("Ein Ziel")
+    assert parsed.problems[0].line == 1 and "no title line" in parsed.problems[0].message

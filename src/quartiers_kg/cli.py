@@ -50,11 +50,18 @@ def _report(batch) -> None:
 @main.command()
 @click.pass_context
 def build(ctx: click.Context) -> None:
-    """Read data/, validate it, and publish a new store (the old one stays if anything fails)."""
+    """Read data/, validate it, and publish a new store (the old one stays if anything fails).
+
+    Exit 1 when a page was skipped or incomplete (the rest is still published) or nothing was published.
+    """
+    batch = _build(_settings(ctx))
+    sys.exit(1 if batch.skipped_anything else 0)
+
+
+def _build(settings: Settings):
     from .build import build as run_build
     from .build import page_files
 
-    settings = _settings(ctx)
     files = page_files([Path(settings.source_dir) / "modules"])
     try:
         with click.progressbar(length=len(files), label="reading pages", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
@@ -64,6 +71,7 @@ def build(ctx: click.Context) -> None:
     _report(batch)
     graphs = ", ".join(f"{name.rsplit('/', 1)[-1]} {count}" for name, count in info.graphs.items())
     click.echo(f"built store {info.version}: {len(batch.pages)} pages, {info.triples} triples ({graphs})")
+    return batch
 
 
 @main.command()
@@ -162,7 +170,7 @@ def serve(ctx: click.Context, host, port, workers) -> None:
     settings = _settings(ctx).with_(**{k: v for k, v in dict(host=host, port=port, workers=workers).items() if v is not None})
     if not has_store(settings.store_dir):
         click.echo(f"no store in {settings.store_dir}: building it from {settings.source_dir}", err=True)
-        ctx.invoke(build)
+        _build(settings)
     click.echo(f"serving on http://{settings.host}:{settings.port}/", err=True)
     run(settings)
 
