@@ -112,7 +112,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 def query(ctx: click.Context, query: str, fmt: str) -> None:
     """Run a SPARQL query (text, @file or - for stdin) against the built store."""
     from .guard import check_query
-    from .store import GraphStore, answer
+    from .store import GraphStore
 
     settings = _settings(ctx)
     if query == "-":
@@ -121,7 +121,7 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
         query = Path(query[1:]).read_text(encoding="utf-8")
     try:
         check_query(query, settings.max_nesting, settings.max_query_bytes)
-        result = answer(GraphStore(settings.store_dir).query(query), sys.maxsize - 1)
+        result = GraphStore(settings.store_dir).bounded_answer(query, sys.maxsize - 1, settings.query_timeout)
         graph_fmt = fmt in ("turtle", "ntriples", "jsonld", "rdfxml")
         if (result.kind == "graph") != graph_fmt:
             fmt = "turtle" if result.kind == "graph" else "csv"

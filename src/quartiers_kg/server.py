@@ -6,6 +6,7 @@ from gunicorn.app.base import BaseApplication
 
 from .config import Settings
 from .web import create_app
+from .web.errors import RETIRE_WORKER
 
 
 class _Gunicorn(BaseApplication):
@@ -21,6 +22,13 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
+def _retire_after_timeout(worker, req, environ, resp) -> None:
+    """After answering a timed-out query, let the worker exit: that ends the runaway evaluation."""
+    if environ.get(RETIRE_WORKER):
+        worker.log.warning("retiring worker %s: a query ran past its time budget", worker.pid)
+        worker.alive = False
+
+
 def run(settings: Settings) -> None:
     """Serve until stopped. A worker stuck past the query timeout is killed and replaced by gunicorn."""
     options = {
@@ -32,5 +40,6 @@ def run(settings: Settings) -> None:
         "limit_request_field_size": 8190,
         "accesslog": "-",
         "errorlog": "-",
+        "post_request": _retire_after_timeout,
     }
     _Gunicorn(create_app(settings), options).run()

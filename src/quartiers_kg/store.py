@@ -6,9 +6,11 @@ import itertools
 import json
 import os
 import shutil
-import time
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from rdflib import Graph
 
 from .errors import QueryRejected, QueryTimeout, StoreError
 
+T = TypeVar("T")
 CURRENT = "current"
 META = "build.json"
 
@@ -116,12 +119,14 @@ class GraphStore:
         return sorted(self.info.graphs)
 
     def query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              substitutions: dict | None = None):
+              substitutions: dict | None = None, base_iri: str | None = None):
         """Run a read-only query. Without a dataset, the default graph is the union of all graphs.
+
+        Relative IRIs in the query resolve against `base_iri` (the endpoint's URL, as the protocol allows).
 
         :raises QueryRejected: for a syntax error, with the parser's message.
         """
-        kwargs: dict = {}
+        kwargs: dict = {"base_iri": base_iri}
         if default_graphs is None and named_graphs is None:
             kwargs["use_default_graph_as_union"] = True
         else:
@@ -135,6 +140,10 @@ class GraphStore:
             raise QueryRejected(f"SPARQL syntax error: {err}", parameter="query") from err
         except ValueError as err:
             raise QueryRejected(f"invalid SPARQL query: {err}", parameter="query") from err
+
+    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, **dataset) -> Answer:
+        """Run a query and read its answer within the time budget and the row cap."""
+        return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout)
 
     def quads(self, subject=None, predicate=None, obj=None):
         return self._store.quads_for_pattern(subject, predicate, obj, None)
@@ -184,27 +193,42 @@ class Answer:
         return solutions.serialize(format=RESULT_FORMATS[fmt])
 
 
-def answer(result, max_rows: int, deadline: float | None = None) -> Answer:
-    """Read a pyoxigraph result up to `max_rows`, checking the deadline between rows.
+def run_bounded(work: Callable[[], T], timeout: float) -> T:
+    """Run `work` in a daemon thread and wait at most `timeout` seconds for it.
 
-    :raises QueryTimeout: when the deadline passes while rows are still being produced.
+    pyoxigraph releases the GIL while it evaluates, so the waiting thread keeps control even while
+    the engine sorts a cartesian product. A runaway evaluation cannot be cancelled from Python: the
+    caller answers QueryTimeout and ends the process (the server retires the worker after answering).
+
+    :raises QueryTimeout: when `work` has not finished in time.
     """
+    outcome: dict = {}
 
-    def take(iterator) -> list:
-        out = []
-        for item in itertools.islice(iterator, max_rows + 1):
-            if deadline is not None and time.monotonic() > deadline:
-                raise QueryTimeout("the query ran past its time budget and was stopped")
-            out.append(item)
-        return out
+    def target() -> None:
+        try:
+            outcome["value"] = work()
+        except BaseException as err:  # handed to the waiting thread, which re-raises it
+            outcome["error"] = err
 
+    thread = threading.Thread(target=target, name="query", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def answer(result, max_rows: int) -> Answer:
+    """Read a pyoxigraph result up to `max_rows` (one more tells whether it was cut)."""
     if isinstance(result, ox.QueryBoolean):
         return Answer("boolean", boolean=result)
     if isinstance(result, ox.QuerySolutions):
         variables = result.variables
-        rows = [[solution[v] for v in variables] for solution in take(result)]
+        rows = [[solution[v] for v in variables] for solution in itertools.islice(result, max_rows + 1)]
         return Answer("solutions", len(rows) > max_rows, variables=variables, rows=rows[:max_rows])
-    triples = take(result)
+    triples = list(itertools.islice(result, max_rows + 1))
     return Answer("graph", len(triples) > max_rows, triples=triples[:max_rows])
 
 

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..errors import QueryRejected, UnknownResource
 from ..queries import typed_value
-from ..store import answer
 from . import get_store, settings
 from .sparql import CONTENT_TYPE_OF, SOLUTION_TYPES, cors, respond
 
@@ -54,9 +51,8 @@ def run(name: str):
         if values:
             substitutions[p.name] = typed_value(p, values[0])
     cfg = settings()
-    deadline = time.monotonic() + cfg.query_timeout
-    result = get_store().query(q.text, substitutions=substitutions)
-    return respond(answer(result, cfg.max_rows, deadline), request.args.to_dict(flat=False), q.text)
+    ans = get_store().bounded_answer(q.text, cfg.max_rows, cfg.query_timeout, substitutions=substitutions)
+    return respond(ans, request.args.to_dict(flat=False), q.text)
 
 
 @bp.route("/openapi.json")

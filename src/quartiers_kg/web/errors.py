@@ -11,6 +11,7 @@ from ..errors import NotAcceptable, QueryRejected, QueryTimeout, QuartiersError,
 from .negotiation import choose
 
 log = logging.getLogger(__name__)
+RETIRE_WORKER = "quartiers.retire_worker"
 
 STATUS = {QueryRejected: 400, NotAcceptable: 406, UnknownResource: 404, QueryTimeout: 503, StoreError: 503}
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 413: "Request too large",
@@ -46,6 +47,9 @@ def register(app: Flask) -> None:
     @app.errorhandler(QuartiersError)
     def handle_ours(err: QuartiersError):
         status = status_of(err)
+        if isinstance(err, QueryTimeout):
+            # the engine still runs the query in this process: the server retires the worker after answering
+            request.environ[RETIRE_WORKER] = True
         if status == 500:
             log.exception("unexpected error", exc_info=err)
             return render_error(500, "the server failed; the fault is logged")

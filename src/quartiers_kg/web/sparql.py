@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-
+import urllib.parse
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
@@ -11,7 +10,7 @@ from rdflib.namespace import RDF, XSD
 from ..errors import QueryRejected
 from ..guard import check_query
 from ..rdf.namespaces import PREFIXES, SD, VOID, bind_prefixes
-from ..store import answer, plain
+from ..store import plain
 from . import get_store, settings
 from .negotiation import choose
 
@@ -69,14 +68,29 @@ def cors(response: Response) -> Response:
     return response
 
 
+def _pairs(raw: bytes, where: str) -> dict[str, list[str]]:
+    """Decode application/x-www-form-urlencoded strictly: invalid UTF-8 is the client's error, not a guess."""
+    try:
+        pairs = urllib.parse.parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeError as err:
+        raise QueryRejected(f"the {where} is not percent-encoded UTF-8") from err
+    out: dict[str, list[str]] = {}
+    for key, value in pairs:
+        out.setdefault(key, []).append(value)
+    return out
+
+
 def _protocol_params() -> tuple[list[str], list[str], list[str], dict]:
     """(queries, default graphs, named graphs, all parameters) from the request, per SPARQL 1.1 Protocol §2.1."""
-    params = request.args.to_dict(flat=False)
+    params = _pairs(request.query_string, "URL query string")
     queries = list(params.get("query", []))
     if request.method == "POST":
         mimetype = request.mimetype
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if mimetype in (FORM_TYPE, "application/sparql-query", "application/sparql-update") and charset not in ("utf-8", "utf8"):
+            raise QueryRejected(f"unsupported charset {charset!r}: send UTF-8", status=415)
         if mimetype == FORM_TYPE:
-            form = request.form.to_dict(flat=False)
+            form = _pairs(request.get_data(cache=False), "form body")
             for key, values in form.items():
                 params.setdefault(key, []).extend(values)
             queries += form.get("query", [])
@@ -130,14 +144,12 @@ def endpoint():
     query = queries[0]
     cfg = settings()
     check_query(query, cfg.max_nesting, cfg.max_query_bytes)
-    store = get_store()
-    deadline = time.monotonic() + cfg.query_timeout
-    result = store.query(
-        query,
-        default_graphs=_graph_iris(default_graphs, "default-graph-uri") if default_graphs or named_graphs else None,
-        named_graphs=_graph_iris(named_graphs, "named-graph-uri") if default_graphs or named_graphs else None,
-    )
-    return respond(answer(result, cfg.max_rows, deadline), params, query)
+    dataset: dict = {"base_iri": request.base_url}
+    if default_graphs or named_graphs:
+        dataset |= {"default_graphs": _graph_iris(default_graphs, "default-graph-uri"),
+                   "named_graphs": _graph_iris(named_graphs, "named-graph-uri")}
+    ans = get_store().bounded_answer(query, cfg.max_rows, cfg.query_timeout, **dataset)
+    return respond(ans, params, query)
 
 
 def respond(ans, params: dict, query: str) -> Response:
