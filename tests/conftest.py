@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -59,13 +61,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(settings):
-    """A real `quartiers-kg serve` process (gunicorn) on loopback; yields its base URL."""
+@contextlib.contextmanager
+def running_server(settings, **env):
+    """A real `quartiers-kg serve` process (gunicorn) on loopback; yields (base URL, process). Stopped by its PID."""
     port = free_port()
-    env = {**os.environ, "QKG_STORE_DIR": str(settings.store_dir), "QKG_PORT": str(port), "QKG_WORKERS": "2"}
-    proc = subprocess.Popen([sys.executable, "-m", "quartiers_kg", "serve"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    env = {**os.environ, "QKG_STORE_DIR": str(settings.store_dir), "QKG_PORT": str(port), "QKG_WORKERS": "2",
+           **{f"QKG_{k.upper()}": str(v) for k, v in env.items()}}
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-m", "quartiers_kg", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -75,15 +78,25 @@ def server(settings):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"server did not start: {proc.stderr.read().decode()[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}")
             time.sleep(0.2)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    proc.stderr.close()
+        yield url, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def server(settings):
+    with running_server(settings) as (url, _):
+        yield url
 
 
 def page(*lines: str) -> str:

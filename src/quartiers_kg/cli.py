@@ -120,8 +120,8 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
     elif query.startswith("@"):
         query = Path(query[1:]).read_text(encoding="utf-8")
     try:
-        check_query(query, settings.max_nesting, settings.max_query_bytes)
-        result = GraphStore(settings.store_dir).bounded_answer(query, sys.maxsize - 1, settings.query_timeout)
+        own_dataset = check_query(query, settings.max_nesting, settings.max_query_bytes)
+        result = GraphStore(settings.store_dir).bounded_answer(query, sys.maxsize - 1, settings.query_timeout, own_dataset=own_dataset)
         graph_fmt = fmt in ("turtle", "ntriples", "jsonld", "rdfxml")
         if (result.kind == "graph") != graph_fmt:
             fmt = "turtle" if result.kind == "graph" else "csv"

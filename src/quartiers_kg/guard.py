@@ -26,10 +26,16 @@ _TOKEN = re.compile(
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
 
 
-def check_query(query: str, max_nesting: int, max_bytes: int) -> None:
+def check_query(query: str, max_nesting: int, max_bytes: int) -> bool:
     """Raise QueryRejected unless the query is a read-only query within the limits.
 
+    Returns whether the query names its own dataset (FROM / FROM NAMED), which then replaces the
+    endpoint's default dataset.
+
     >>> check_query("SELECT * { ?s ?p 'SERVICE' }", 64, 1000)
+    False
+    >>> check_query("SELECT * FROM <http://g> { ?s ?p ?o }", 64, 1000)
+    True
     >>> check_query("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", 64, 1000)
     Traceback (most recent call last):
     ...
@@ -38,9 +44,11 @@ def check_query(query: str, max_nesting: int, max_bytes: int) -> None:
     if len(query.encode("utf-8")) > max_bytes:
         raise QueryRejected(f"query is longer than {max_bytes} bytes", parameter="query", status=413)
     depth = deepest = 0
+    has_from = False
     for m in _TOKEN.finditer(query):
         if m.lastgroup == "word":
             word = m.group("word").upper()
+            has_from = has_from or word == "FROM"
             if word == "SERVICE":
                 raise QueryRejected("SERVICE is not allowed on this endpoint: it would make the server fetch from other sites", "query")
             if word in _UPDATE_WORDS:
@@ -54,3 +62,4 @@ def check_query(query: str, max_nesting: int, max_bytes: int) -> None:
                     raise QueryRejected(f"query is nested deeper than {max_nesting} levels of braces and parentheses", "query")
             elif c in "})":
                 depth -= 1
+    return has_from

@@ -119,16 +119,18 @@ class GraphStore:
         return sorted(self.info.graphs)
 
     def query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-              substitutions: dict | None = None, base_iri: str | None = None):
+              substitutions: dict | None = None, base_iri: str | None = None, own_dataset: bool = False):
         """Run a read-only query. Without a dataset, the default graph is the union of all graphs.
 
+        `own_dataset`: the query has FROM / FROM NAMED, which then choose the graphs (pyoxigraph would
+        otherwise let the union default graph override them).
         Relative IRIs in the query resolve against `base_iri` (the endpoint's URL, as the protocol allows).
 
         :raises QueryRejected: for a syntax error, with the parser's message.
         """
         kwargs: dict = {"base_iri": base_iri}
         if default_graphs is None and named_graphs is None:
-            kwargs["use_default_graph_as_union"] = True
+            kwargs["use_default_graph_as_union"] = not own_dataset
         else:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]

@@ -238,3 +238,9 @@ def test_sparqlwrapper_and_rdflib_store_work_unmodified(server):
     store = SPARQLStore(server + "/sparql", returnFormat="json")
     rows = list(store.query(TITLE))
     assert rows[0][0] == Literal("Netzwerkarbeit", lang="de")
+
+
+def test_from_in_the_query_chooses_the_dataset(client):
+    query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/quartiers-kg/graph/data> WHERE { ?s ?p ?o }"
+    r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
+    assert int(r.data.decode().splitlines()[1]) == DATA_TRIPLES

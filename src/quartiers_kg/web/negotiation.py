@@ -31,7 +31,7 @@ def _parse(accept: str) -> list[tuple[str, str, float, int]]:
 def choose(accept: str | None, offered: list[str], default: str | None = None) -> str:
     """The offered type the client prefers most; ties go to the order of `offered`.
 
-    An absent or empty Accept gets `default` (or the first offered type).
+    An absent, empty or unreadable Accept gets `default` (or the first offered type).
 
     >>> choose("text/html;q=0.9, text/turtle", ["text/html", "text/turtle"])
     'text/turtle'
@@ -42,9 +42,9 @@ def choose(accept: str | None, offered: list[str], default: str | None = None) -
     ...
     quartiers_kg.errors.NotAcceptable: nothing here fits Accept: image/png; available: text/html
     """
-    if not accept or not accept.strip():
+    ranges = _parse(accept or "")
+    if not ranges:  # absent, empty or unreadable: as if the client had not said
         return default or offered[0]
-    ranges = _parse(accept)
     best, best_q = None, 0.0
     for index, media in enumerate(offered):
         mtype, _, subtype = media.partition("/")

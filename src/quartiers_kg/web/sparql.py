@@ -143,8 +143,8 @@ def endpoint():
         raise QueryRejected("missing 'query' parameter", "query")
     query = queries[0]
     cfg = settings()
-    check_query(query, cfg.max_nesting, cfg.max_query_bytes)
-    dataset: dict = {"base_iri": request.base_url}
+    own_dataset = check_query(query, cfg.max_nesting, cfg.max_query_bytes)
+    dataset: dict = {"base_iri": request.base_url, "own_dataset": own_dataset}
     if default_graphs or named_graphs:
         dataset |= {"default_graphs": _graph_iris(default_graphs, "default-graph-uri"),
                    "named_graphs": _graph_iris(named_graphs, "named-graph-uri")}
