@@ -161,13 +161,21 @@ def respond(ans, params: dict, query: str) -> Response:
         media = choose(request.headers.get("Accept"), [*offered, "text/html"], next(iter(offered)))
         fmt = "html" if media == "text/html" else offered[media]
     if fmt == "html":
-        response = Response(render_template("sparql.html", query=query, answer=ans, view=_table(ans), queries=current_app.config["QUERIES"]))
+        response = Response(_page(query=query, answer=ans, view=_table(ans)))
     else:
         response = Response(ans.serialize(fmt, prefixes=PREFIXES), content_type=_content_type(fmt))
     if ans.truncated:
         response.headers["X-Result-Truncated"] = "true"
         response.headers["X-Result-Limit"] = str(settings().max_rows)
     return response
+
+
+def _page(**context) -> str:
+    """The query page: the form (and the table of an answer) for everyone, the editor for JavaScript."""
+    queries = current_app.config["QUERIES"]
+    examples = {name: {"title": q.title, "sparql": q.text} for name, q in queries.items()}
+    return render_template("sparql.html", queries=queries, examples=examples, prefixes=PREFIXES,
+                           base=settings().base_iri, **context)
 
 
 def _content_type(fmt: str) -> str:
@@ -189,7 +197,7 @@ def service_description():
     types = {"text/html": "html", **{k: v for k, v in GRAPH_TYPES.items() if v != "trig"}}
     media = choose(request.headers.get("Accept"), list(types), "text/turtle")
     if media == "text/html":
-        return render_template("sparql.html", query=None, answer=None, view=None, queries=current_app.config["QUERIES"])
+        return _page(query=None, answer=None, view=None)
     fmt = types[media]
     graph = bind_prefixes(Graph())
     graph.bind("sd", SD)
