@@ -14,9 +14,9 @@ from quartiers_kg.store import GraphStore, has_store
 from .conftest import DATA_TRIPLES
 
 
-def test_store_holds_three_named_graphs(store, settings):
+def test_store_holds_four_named_graphs(store, settings):
     names = {g.rsplit("/", 1)[-1]: n for g, n in store.info.graphs.items()}
-    assert set(names) == {"data", "ontology", "shapes"} and names["data"] == DATA_TRIPLES
+    assert set(names) == {"data", "ontology", "shapes", "meta"} and names["data"] == DATA_TRIPLES
     count = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")))["n"].value
     assert int(count) == store.info.triples
 

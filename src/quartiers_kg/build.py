@@ -17,7 +17,8 @@ from .rdf.mapping import to_graph
 from .rdf.namespaces import bind_prefixes
 from .rdf.uris import Minter
 from .source import read_page
-from .store import BuildInfo, write_store
+from .rdf.description import Publisher, describe_dataset, statistics
+from .store import DESCRIPTION_FILE, BuildInfo, NewStore
 from .validate import gate, load_shapes
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
@@ -99,19 +100,28 @@ def turtle_graph(directory: Path) -> Graph:
 
 
 def build(settings: Settings, progress: Callable[[Path], None] | None = None) -> tuple[BuildInfo, Batch]:
-    """Read data/modules, validate, and publish a new store; raises ValidationFailed and publishes nothing if invalid."""
+    """Read data/modules, validate, and publish a new store with dumps and the dataset's description.
+
+    Raises ValidationFailed and publishes nothing if the data does not conform.
+    """
     batch = read_pages(page_files([Path(settings.source_dir) / "modules"]), progress=progress)
     graph = data_graph(batch, settings)
     shapes = load_shapes(settings.shapes_dir)
     gate(graph, shapes)
     mint = Minter(settings.base_iri)
-    info = write_store(
-        settings.store_dir,
-        {
-            str(mint.graph("data")): graph,
-            str(mint.graph("ontology")): turtle_graph(settings.ontology_dir),
-            str(mint.graph("shapes")): shapes,
-        },
-    )
-    return info, batch
-
+    graphs = {str(mint.graph("data")): graph, str(mint.graph("ontology")): turtle_graph(settings.ontology_dir),
+              str(mint.graph("shapes")): shapes}
+    with NewStore(settings.store_dir) as new:
+        for name, g in graphs.items():
+            new.load(name, g)
+        dumps = new.dump(list(graphs))
+        stats = statistics(new.select, settings.base_iri, str(mint.graph("data")), graphs)
+        publisher = Publisher(settings.publisher_name, settings.publisher_url, settings.contact_email, settings.license)
+        lists = sorted({str(s)[len(settings.base_iri):].split("/", 1)[0] for s in graph.subjects()
+                        if str(s).startswith(settings.base_iri) and "/" in str(s)[len(settings.base_iri):]})
+        built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        meta = describe_dataset(settings.base_iri, new.version, built_at, new.counts, stats, dumps, publisher, lists)
+        new.load(str(mint.graph("meta")), meta)
+        # Oxigraph stores xsd:nonNegativeInteger as xsd:integer; the file keeps the description as written
+        new.attach(DESCRIPTION_FILE, meta.serialize(format="turtle", encoding="utf-8"))
+        return new.publish(), batch

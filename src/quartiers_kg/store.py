@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import itertools
 import json
 import os
@@ -10,18 +12,20 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
 
 from .errors import QueryRejected, QueryTimeout, StoreError
+from .rdf.namespaces import PREFIXES
 
 T = TypeVar("T")
 CURRENT = "current"
 META = "build.json"
+DESCRIPTION_FILE = "dataset.ttl"
 
 # Media types pyoxigraph serialises, by name; the web layer negotiates among them.
 RESULT_FORMATS = {
@@ -53,33 +57,103 @@ class BuildInfo:
         return sum(self.graphs.values())
 
 
-def write_store(root: Path, graphs: dict[str, Graph]) -> BuildInfo:
-    """Load each graph into its named graph of a new store under root/builds, then make it current.
+@dataclass(frozen=True)
+class Dump:
+    """A full dump of the dataset: file name, format, size and checksum."""
 
-    The new store is complete and closed before the `current` link moves (an atomic rename), so a
+    name: str
+    fmt: str
+    media_type: str
+    byte_size: int
+    sha256: str
+    gzip: bool = False
+
+
+DUMP_FORMATS = (  # name, format, media type, gzip
+    ("quartiers-kg.ttl", "turtle", "text/turtle", False),
+    ("quartiers-kg.nt.gz", "ntriples", "application/n-triples", True),
+    ("quartiers-kg.jsonld", "jsonld", "application/ld+json", False),
+)
+
+
+class NewStore:
+    """A store being built beside the live one under root/builds; publish() makes it current.
+
+    Used as a context manager: leaving the block with an exception removes the half-built store, so a
     failure at any point leaves the last good store serving.
     """
-    root = Path(root)
-    version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
-    build_dir = root / "builds" / version
-    try:
-        build_dir.mkdir(parents=True)
-        store = ox.Store(str(build_dir / "oxigraph"))
-        counts = {}
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.version = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+        self.dir = self.root / "builds" / self.version
+        self.counts: dict[str, int] = {}
+        try:
+            self.dir.mkdir(parents=True)
+            self._store = ox.Store(str(self.dir / "oxigraph"))
+        except OSError as err:
+            raise StoreError(f"could not create a store in {self.dir}: {err}") from err
+
+    def __enter__(self) -> "NewStore":
+        return self
+
+    def __exit__(self, kind, err, tb) -> None:
+        if kind is not None:
+            self._store = None
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def load(self, name: str, graph: Graph) -> None:
+        """Put an rdflib graph into the named graph `name`."""
+        try:
+            self._store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+        except (OSError, SyntaxError, ValueError) as err:
+            raise StoreError(f"could not load graph {name} into {self.dir}: {err}") from err
+        self.counts[name] = len(graph)
+
+    def select(self, sparql: str) -> list[dict]:
+        """Rows of a SELECT over the graphs loaded so far, as plain dicts (for statistics)."""
+        result = self._store.query(sparql)
+        return [{v.value: plain(row[v]) if row[v] is not None else None for v in result.variables} for row in result]
+
+    def dump(self, graphs: list[str]) -> list[Dump]:
+        """Write the triples of `graphs` as full dumps into dumps/ of the new build."""
+        folder = self.dir / "dumps"
+        folder.mkdir()
+        out = []
+        for name, fmt, media, compressed in DUMP_FORMATS:
+            path = folder / name
+            triples = (q.triple for g in graphs for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+            with (gzip.GzipFile(path, "wb", mtime=0) if compressed else open(path, "wb")) as handle:
+                ox.serialize(triples, handle, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            out.append(Dump(name, fmt, media, path.stat().st_size, digest, compressed))
+        return out
+
+    def attach(self, name: str, data: bytes) -> None:
+        """Keep a file with the build (e.g. the dataset description exactly as written)."""
+        (self.dir / name).write_bytes(data)
+
+    def publish(self) -> BuildInfo:
+        """Close the new store and swap it in atomically."""
+        try:
+            self._store.flush()
+            self._store.optimize()
+            self._store = None
+            info = BuildInfo(self.version, datetime.now(timezone.utc).isoformat(timespec="seconds"), dict(self.counts))
+            (self.dir / META).write_text(json.dumps(info.__dict__, indent=2), encoding="utf-8")
+        except OSError as err:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            raise StoreError(f"could not finish the store in {self.dir}: {err}") from err
+        _swap(self.root, self.dir)
+        return info
+
+
+def write_store(root: Path, graphs: dict[str, Graph]) -> BuildInfo:
+    """Load each graph into its named graph of a new store and make it current."""
+    with NewStore(root) as new:
         for name, graph in graphs.items():
-            data = graph.serialize(format="nt", encoding="utf-8")
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
-            counts[name] = len(graph)
-        store.flush()
-        store.optimize()
-        del store
-        info = BuildInfo(version, datetime.now(timezone.utc).isoformat(timespec="seconds"), counts)
-        (build_dir / META).write_text(json.dumps(info.__dict__, indent=2), encoding="utf-8")
-    except (OSError, ValueError, SyntaxError) as err:
-        shutil.rmtree(build_dir, ignore_errors=True)
-        raise StoreError(f"could not write the store in {build_dir}: {err}") from err
-    _swap(root, build_dir)
-    return info
+            new.load(name, graph)
+        return new.publish()
 
 
 def _swap(root: Path, build_dir: Path) -> None:
@@ -244,3 +318,8 @@ def plain(term) -> dict:
         return {"type": "literal", "value": term.value, "lang": term.language, "datatype": term.datatype.value}
     return {"type": "triple", "value": str(term)}
 
+
+
+def parse_turtle(text: str) -> list:
+    """Triples from Turtle text (for the small documents the web layer writes)."""
+    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))

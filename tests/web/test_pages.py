@@ -97,7 +97,11 @@ def test_module_list(client):
     assert [m for m in re.findall(r'href="(/module/\d+)"', r.data.decode())] == ["/module/35", "/module/69", "/module/75", "/module/116"]
     r = client.get("/module/", headers={"Accept": "text/turtle"})
     g = Graph().parse(data=r.data, format="turtle")
-    assert len(set(g.objects(URIRef(KG + "module/"), RDFS.member))) == 4
+    hydra = "http://www.w3.org/ns/hydra/core#"
+    assert len(set(g.objects(URIRef(KG + "module/"), URIRef(hydra + "member")))) == 4
+    assert g.value(URIRef(KG + "module/"), URIRef(hydra + "totalItems")) == Literal(4)
+    assert client.get("/module/?page=2").status_code == 404
+    assert client.get("/module/?page=x").status_code == 400
 
 
 def test_ontology_and_shapes_documents(client):

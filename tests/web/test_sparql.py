@@ -130,7 +130,7 @@ def test_service_description(client):
     formats = {str(o) for o in g.objects(None, URIRef(sd + "resultFormat"))}
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
     names = {str(o) for o in g.objects(None, URIRef(sd + "name"))}
-    assert names == {f"https://w3id.org/quartiers-kg/graph/{n}" for n in ("data", "ontology", "shapes")}
+    assert names == {f"https://w3id.org/quartiers-kg/graph/{n}" for n in ("data", "ontology", "shapes", "meta")}
 
 
 def test_browser_gets_the_query_page(client):

@@ -9,12 +9,11 @@ from urllib.parse import quote
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from ..errors import UnknownResource
+from ..errors import QueryRejected, UnknownResource
 from ..model import DIMENSIONS
 from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
-from ..queries import Term
-from ..store import plain, serialize_graph
-from . import get_store, minter
+from ..store import parse_turtle, plain, serialize_graph
+from . import get_store, minter, settings
 from .describe import describe, pick_label, vocabulary_labels
 from .negotiation import choose
 
@@ -122,36 +121,52 @@ def _document(iri: str, graph: str, path: str, suffix: str):
 
 
 LIST = """
-CONSTRUCT {{ ?list a <http://www.w3.org/2000/01/rdf-schema#Container> ; <http://www.w3.org/2000/01/rdf-schema#member> ?s .
-            ?s ?lp ?label }}
-WHERE {{
-  BIND (<{prefix}> AS ?list) BIND (STR(?list) AS ?prefix)
-  ?s ?p ?o . FILTER (isIRI(?s) && STRSTARTS(STR(?s), ?prefix) && !CONTAINS(SUBSTR(STR(?s), STRLEN(?prefix) + 1), "/"))
-  OPTIONAL {{ ?s ?lp ?label . FILTER (?lp IN (<http://www.w3.org/2000/01/rdf-schema#label>, <http://www.w3.org/2004/02/skos/core#prefLabel>, <http://xmlns.com/foaf/0.1/name>)) }}
-}}"""
+SELECT DISTINCT ?s WHERE {{ ?s a ?type . FILTER (STRSTARTS(STR(?s), "{prefix}") && !CONTAINS(SUBSTR(STR(?s), {length}), "/")) }}
+ORDER BY ?s LIMIT {limit} OFFSET {offset}"""
+COUNT = """
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?type . FILTER (STRSTARTS(STR(?s), "{prefix}") && !CONTAINS(SUBSTR(STR(?s), {length}), "/")) }}"""
+LABELS = """
+SELECT ?s ?label WHERE {{ VALUES ?s {{ {members} }} ?s ?p ?label .
+  FILTER (?p IN (<http://www.w3.org/2000/01/rdf-schema#label>, <http://www.w3.org/2004/02/skos/core#prefLabel>, <http://xmlns.com/foaf/0.1/name>)) }}"""
 KIND = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
-MEMBER = "http://www.w3.org/2000/01/rdf-schema#member"
+HYDRA = "http://www.w3.org/ns/hydra/core#"
 
 
 def members(kind: str):
-    """The resources of one kind (module/, funding/, ...): an HTML list, or RDF with rdfs:member and labels."""
+    """The resources of one kind (module/, funding/, ...), paged: HTML, or RDF as a Hydra collection."""
     if not KIND.match(kind):  # the kind goes into the query text, so it is held to the pattern of our IRIs
         raise UnknownResource(f"no resources under /{kind}/")
+    page_text = request.args.get("page", "1")
+    if not page_text.isdigit() or int(page_text) < 1:
+        raise QueryRejected(f"parameter 'page' must be a positive integer, found {page_text[:20]!r}", "page")
+    size, page = settings().page_size, int(page_text)
     prefix = str(minter().iri(kind)) + "/"
-    triples = list(get_store().query(LIST.format(prefix=prefix)))
-    if not triples:
+    store = get_store()
+    total = int(next(iter(store.query(COUNT.format(prefix=prefix, length=len(prefix) + 1))))["n"].value)
+    if total == 0:
         raise UnknownResource(f"no resources under /{kind}/")
+    last = (total + size - 1) // size
+    if page > last:
+        raise UnknownResource(f"/{kind}/ has {last} page(s), not {page}")
+    iris = [row["s"].value for row in store.query(LIST.format(prefix=prefix, length=len(prefix) + 1, limit=size, offset=(page - 1) * size))]
+    labels: dict[str, dict[str, str]] = {}
+    for row in store.query(LABELS.format(members=" ".join(f"<{i}>" for i in iris))):
+        labels.setdefault(row["s"].value, {}).setdefault(plain(row["label"]).get("lang") or "", row["label"].value)
+    pages = {"first": 1, "last": last, "previous": page - 1 if page > 1 else None, "next": page + 1 if page < last else None}
     fmt = _negotiate(None)
     if fmt != "html":
+        lines = [f"<{prefix}> a <{HYDRA}Collection> ; <{HYDRA}totalItems> {total} ; <{HYDRA}view> <{prefix}?page={page}> ."]
+        lines.append(f"<{prefix}?page={page}> a <{HYDRA}PartialCollectionView> .")
+        lines += [f"<{prefix}?page={page}> <{HYDRA}{rel}> <{prefix}?page={n}> ." for rel, n in pages.items() if n]
+        for iri in iris:
+            lines.append(f"<{prefix}> <{HYDRA}member> <{iri}> .")
+            for lang, text in labels.get(iri, {}).items():
+                lines.append(f"<{iri}> <http://www.w3.org/2000/01/rdf-schema#label> {json.dumps(text)}{'@' + lang if lang else ''} .")
+        triples = parse_turtle("\n".join(lines))
         return Response(_rdf(triples, fmt), content_type=_content_type(fmt), headers={"Vary": "Accept"})
-    labels: dict[str, dict[str, str]] = {}
-    for t in triples:
-        if t.predicate.value != MEMBER and t.predicate.value != RDF_TYPE:
-            labels.setdefault(t.subject.value, {}).setdefault(plain(t.object).get("lang") or "", t.object.value)
-    members = {t.object.value for t in triples if t.predicate.value == MEMBER}
-    items = sorted(({"href": minter().path_of(i), "label": pick_label(labels.get(i), i)} for i in members),
+    items = sorted(({"href": minter().path_of(i), "label": pick_label(labels.get(i), i)} for i in iris),
                    key=lambda item: _natural(item["href"]))
-    return render_template("list.html", kind=kind, items=items)
+    return render_template("list.html", kind=kind, items=items, total=total, page=page, pages=pages)
 
 
 def _natural(path: str):
@@ -163,13 +178,12 @@ def _natural(path: str):
 def resource(path: str):
     if path.endswith("/") and path.count("/") == 1:
         return members(path[:-1])
-    suffix_format = None
-    for suffix, fmt in BY_SUFFIX.items():
-        if path.endswith(suffix):
-            path, suffix_format = path[: -len(suffix)], fmt
-            break
-    iri = minter().iri(path)
-    d = describe(str(iri))
+    d, suffix_format = describe(str(minter().iri(path))), None
+    if not d.exists:  # not a resource itself: perhaps a resource plus a format suffix (.ttl, .jsonld, ...)
+        suffix = "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+        if suffix in BY_SUFFIX:
+            path, suffix_format = path[: -len(suffix)], BY_SUFFIX[suffix]
+            d = describe(str(minter().iri(path)))
     if not d.exists:
         raise UnknownResource(f"no resource /{path} in this dataset")
     fmt = _negotiate(suffix_format)
