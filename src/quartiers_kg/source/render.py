@@ -62,7 +62,7 @@ def render_page(m: Module) -> str:
     sections = _sections(m)
     keys = list(TEMPLATE_ORDER)
     if m.incomplete:
-        filled = [k for k in keys if sections[k]]
+        filled = [k for k in keys if sections[k] or (k == "advice" and m.extra_sections)]  # extras follow Beratung
         keys = keys[: keys.index(filled[-1]) + 1] if filled else keys[:1]
     blocks = [f"Modul {m.title}"] if m.title else []
     for key in keys:

@@ -21,12 +21,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 4096
     app.json.ensure_ascii = False
 
-    from . import api, errors, pages, sparql
+    from . import api, caching, errors, harvest, pages, sparql
 
     errors.register(app)
+    caching.register(app)
     app.add_template_filter(lambda iri: app.config["MINTER"].path_of(iri) or iri, "local_path")
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(harvest.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route maps every other path to an IRI
     return app
 

@@ -67,6 +67,11 @@ def _content_type(fmt: str) -> str:
 
 @bp.route("/")
 def home():
+    """The home page; a client asking for RDF gets the dataset's description, which links everything."""
+    if _negotiate(None) != "html":
+        from .harvest import description_response
+
+        return description_response("/")
     rows = [
         {"iri": plain(r["module"])["value"], "number": int(r["number"].value), "label": r["label"].value if r["label"] else None}
         for r in get_store().query(LIST_QUERY)
@@ -93,6 +98,14 @@ def _queries():
 def _jsonld(data: dict) -> Markup:
     """JSON for a <script> element: '</' cannot close the element early."""
     return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/"))
+
+
+@bp.route("/ontology/<version>")
+def ontology_version(version: str):
+    """The version IRI names the ontology as published; this server holds the current one."""
+    if not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        raise UnknownResource(f"no ontology version {version[:20]!r}")
+    return ontology("")
 
 
 @bp.route("/ontology", defaults={"suffix": ""})

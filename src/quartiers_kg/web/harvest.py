@@ -1,0 +1,90 @@
+"""What harvesters need: the dataset description (VoID, DCAT), dumps, sitemap and robots.txt."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from flask import Blueprint, Response, current_app, redirect, request, send_from_directory, url_for
+from rdflib import Graph
+
+from ..errors import UnknownResource
+from ..store import DESCRIPTION_FILE, DUMP_FORMATS
+from . import get_store, minter
+from .negotiation import choose
+
+bp = Blueprint("harvest", __name__)
+
+RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt", "application/rdf+xml": "xml"}
+DUMP_TYPES = {name: "application/gzip" if gz else media for name, _, media, gz in DUMP_FORMATS}
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as sitemaps.org allows
+SUBJECTS = """SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }} ORDER BY ?s"""
+
+
+def description() -> Graph:
+    """The dataset's VoID/DCAT description exactly as the build wrote it (read once per process and version)."""
+    store = get_store()
+    cached = current_app.extensions.get("quartiers_description")
+    if cached is None or cached[0] != store.info.version:
+        cached = (store.info.version, Graph().parse(store.path / DESCRIPTION_FILE, format="turtle"))
+        current_app.extensions["quartiers_description"] = cached
+    return cached[1]
+
+
+def description_response(html_endpoint: str) -> Response:
+    """The description in the RDF format asked for; a browser goes to the dataset's own page."""
+    media = choose(request.headers.get("Accept"), ["text/turtle", "application/ld+json", "application/n-triples",
+                                                   "application/rdf+xml", "text/html"], "text/turtle")
+    if media == "text/html":
+        return redirect(html_endpoint, code=303)
+    body = description().serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
+    response = Response(body, content_type=media + ("; charset=utf-8" if media.startswith("text/") or media.endswith("json") else ""))
+    response.headers["Vary"] = "Accept"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/.well-known/void")
+def void():
+    return description_response("/dataset")
+
+
+@bp.route("/catalog.rdf")
+def catalog_document():
+    """The DCAT catalog as one document (harvesters such as GovData read RDF/XML)."""
+    body = description().serialize(format="xml", encoding="utf-8")
+    return Response(body, content_type="application/rdf+xml", headers={"Access-Control-Allow-Origin": "*"})
+
+
+@bp.route("/dumps/<name>")
+def dump(name: str):
+    if name not in DUMP_TYPES:
+        raise UnknownResource(f"no dump {name!r}; the dumps are: {', '.join(DUMP_TYPES)}")
+    store = get_store()
+    response = send_from_directory(store.path / "dumps", name, mimetype=DUMP_TYPES[name], as_attachment=True,
+                                   conditional=True, etag=f"{store.info.version}-{name}")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.route("/robots.txt")
+def robots():
+    sitemap = url_for("harvest.sitemap", _external=True)
+    text = f"User-agent: *\nAllow: /\nDisallow: /sparql?\nDisallow: /api/queries/\n\nSitemap: {sitemap}\n"
+    return Response(text, content_type="text/plain; charset=utf-8")
+
+
+@bp.route("/sitemap.xml")
+def sitemap():
+    """Every resource page (the first 50,000), so that search engines find them."""
+    base = minter().base
+    root = request.url_root.rstrip("/")
+    lastmod = get_store().info.built_at[:10]
+    urls = [f"{root}/", f"{root}/ontology", f"{root}/shapes", f"{root}/sparql"]
+    for row in get_store().query(SUBJECTS.format(base=base)):
+        path = minter().path_of(row["s"].value)
+        if path and "#" not in path and len(urls) < SITEMAP_LIMIT:
+            urls.append(root + path)
+    body = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    body += [f"<url><loc>{escape(u)}</loc><lastmod>{lastmod}</lastmod></url>" for u in urls]
+    body.append("</urlset>")
+    return Response("\n".join(body) + "\n", content_type="application/xml; charset=utf-8")
