@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from rdflib import Graph
+from rdflib import RDF, Graph
 
 from .config import ROOT, Settings
 from .errors import SourcePageError
@@ -117,8 +117,8 @@ def build(settings: Settings, progress: Callable[[Path], None] | None = None) ->
         dumps = new.dump(list(graphs))
         stats = statistics(new.select, settings.base_iri, str(mint.graph("data")), graphs)
         publisher = Publisher(settings.publisher_name, settings.publisher_url, settings.contact_email, settings.license)
-        lists = sorted({str(s)[len(settings.base_iri):].split("/", 1)[0] for s in graph.subjects()
-                        if str(s).startswith(settings.base_iri) and "/" in str(s)[len(settings.base_iri):]})
+        lists = sorted({str(s)[len(settings.base_iri):].split("/", 1)[0] for s in graph.subjects(RDF.type)
+                        if str(s).startswith(settings.base_iri) and str(s)[len(settings.base_iri):].count("/") == 1})
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         meta = describe_dataset(settings.base_iri, new.version, built_at, new.counts, stats, dumps, publisher, lists)
         new.load(str(mint.graph("meta")), meta)

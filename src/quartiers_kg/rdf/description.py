@@ -183,6 +183,17 @@ def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, i
     add(URIRef(base), RDF.type, FOAF.Document)
     add(contact, RDF.type, VCARD.Kind)
 
+    shapes = URIRef("https://w3id.org/quartiers-kg/shapes")
+    add(dataset, DCTERMS.conformsTo, shapes)
+    add(shapes, RDF.type, DCTERMS.Standard)
+    add(shapes, DCTERMS.title, Literal("SHACL-Formen von quartiers-kg", lang="de"))
+    meta = mint.graph("meta")  # the graph this description is stored in
+    add(meta, RDF.type, SD.NamedGraph)
+    add(meta, SD.name, meta)
+    add(meta, RDFS.label, Literal("Graph meta", lang="de"))
+    add(meta, DCTERMS.description, Literal("Die Beschreibung des Datensatzes: VoID, DCAT, Provenienz.", lang="de"))
+    add(meta, FOAF.primaryTopic, dataset)
+
     # provenance: built from the source pages by this build
     activity = mint.iri("activity", "build", version)
     add(dataset, PROV.wasGeneratedBy, activity)

@@ -21,14 +21,16 @@ LABEL_PROPERTIES = (
 _LABELS = ", ".join(f"<{p}>" for p in LABEL_PROPERTIES)
 
 # A resource's own triples with the labels of what they point to; its parts (IRIs below its own,
-# e.g. module/116/step/1) in full with their labels; and its incoming links with the linking thing's label.
+# e.g. module/116/step/1) in full with their labels; its incoming links with the linking thing's label;
+# and the blank nodes it reaches, in full (a concise bounded description).
 DESCRIBE = f"""
-CONSTRUCT {{ ?r ?p ?o . ?o ?lp ?lo . ?x ?xp ?xo . ?xo ?xlp ?xlo . ?s ?ip ?r . ?s ?slp ?slo }}
+CONSTRUCT {{ ?r ?p ?o . ?o ?lp ?lo . ?x ?xp ?xo . ?xo ?xlp ?xlo . ?s ?ip ?r . ?s ?slp ?slo . ?b ?bp ?bo }}
 WHERE {{
   {{ ?r ?p ?o . OPTIONAL {{ ?o ?lp ?lo . FILTER (?lp IN ({_LABELS})) }} }}
   UNION {{ ?r ?pp ?x . FILTER (isIRI(?x) && STRSTARTS(STR(?x), CONCAT(STR(?r), "/")))
            ?x ?xp ?xo . OPTIONAL {{ ?xo ?xlp ?xlo . FILTER (?xlp IN ({_LABELS})) }} }}
   UNION {{ ?s ?ip ?r . OPTIONAL {{ ?s ?slp ?slo . FILTER (?slp IN ({_LABELS})) }} }}
+  UNION {{ ?r ?p0 ?b0 . FILTER (isBlank(?b0)) ?b0 (<urn:x-qk:any>|!<urn:x-qk:any>)* ?b . FILTER (isBlank(?b)) ?b ?bp ?bo }}
 }}"""
 
 VOCABULARY_LABELS = f"""

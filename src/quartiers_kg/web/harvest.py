@@ -48,11 +48,10 @@ def void():
     return description_response("/dataset")
 
 
-@bp.route("/catalog.rdf")
-def catalog_document():
-    """The DCAT catalog as one document (harvesters such as GovData read RDF/XML)."""
-    body = description().serialize(format="xml", encoding="utf-8")
-    return Response(body, content_type="application/rdf+xml", headers={"Access-Control-Allow-Origin": "*"})
+@bp.route("/dcat")
+def dcat():
+    """The DCAT catalog as one document, exactly as built (the store keeps byte sizes as xsd:integer)."""
+    return description_response("/catalog")
 
 
 @bp.route("/dumps/<name>")
