@@ -244,3 +244,24 @@ def test_from_in_the_query_chooses_the_dataset(client):
     query = "SELECT (COUNT(*) AS ?n) FROM <https://w3id.org/quartiers-kg/graph/data> WHERE { ?s ?p ?o }"
     r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert int(r.data.decode().splitlines()[1]) == DATA_TRIPLES
+
+
+def test_head_wildcards_and_nquads(client):
+    head = client.head("/sparql", query_string={"query": TITLE}, headers={"Accept": "text/csv"})
+    assert head.status_code == 200 and head.mimetype == "text/csv" and head.data == b""
+    r = client.get("/sparql", query_string={"query": TITLE}, headers={"Accept": "application/*"})
+    assert r.mimetype == "application/sparql-results+json" and json.loads(r.data)["head"]["vars"] == ["title"]
+    r = client.get("/sparql", query_string={"query": STEPS}, headers={"Accept": "application/*;q=0.5, application/n-quads"})
+    assert r.mimetype == "application/n-quads"
+    import pyoxigraph
+
+    quads = list(pyoxigraph.parse(r.data, format=pyoxigraph.RdfFormat.N_QUADS))
+    assert len([q for q in quads if q.predicate.value == "https://schema.org/text"]) == 5
+    r = client.get("/sparql", query_string={"query": STEPS}, headers={"Accept": "text/csv"})
+    assert r.status_code == 406 and b"text/turtle" in r.data
+
+
+def test_method_not_allowed_names_the_methods(client):
+    r = client.delete("/sparql", headers={"Accept": "application/json"})
+    assert r.status_code == 405 and json.loads(r.data)["status"] == 405
+    assert set(r.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "POST"}
