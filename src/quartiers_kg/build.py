@@ -8,20 +8,21 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from rdflib import RDF, Graph
+from rdflib import Graph
 
 from .config import ROOT, Settings
 from .errors import SourcePageError
 from .model import ParsedPage
-from .rdf.mapping import to_graph
+from .rdf.mapping import Partition, to_partition
 from .rdf.namespaces import bind_prefixes
 from .rdf.uris import Minter
 from .source import read_page
 from .rdf.description import Publisher, describe_dataset, statistics
 from .store import DESCRIPTION_FILE, BuildInfo, NewStore
-from .validate import gate, load_shapes
+from .validate import check_partition, gate_violations, load_shapes
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
+CHUNK = 250  # modules validated and loaded together
 
 
 @dataclass
@@ -84,12 +85,18 @@ def _relative(path: Path) -> Path:
         return Path(path)
 
 
-def data_graph(batch: Batch, settings: Settings) -> Graph:
-    """The instance graph: the modules, plus the curated Turtle under data/."""
-    graph = to_graph((p.module for p in batch.pages), settings.base_iri, ingest_time())
+def data_partition(batch: Batch, settings: Settings) -> Partition:
+    """The instance data: the modules, plus the curated Turtle under data/, grouped by what it describes."""
+    partition = to_partition((p.module for p in batch.pages), settings.base_iri, ingest_time())
     for ttl in sorted(Path(settings.source_dir).rglob("*.ttl")):
-        graph.parse(ttl, format="turtle")
-    return graph
+        for triple in Graph().parse(ttl, format="turtle"):
+            partition.add(triple)
+    return partition
+
+
+def data_graph(batch: Batch, settings: Settings) -> Graph:
+    """The instance data as one graph."""
+    return data_partition(batch, settings).graph()
 
 
 def turtle_graph(directory: Path) -> Graph:
@@ -99,29 +106,44 @@ def turtle_graph(directory: Path) -> Graph:
     return graph
 
 
-def build(settings: Settings, progress: Callable[[Path], None] | None = None) -> tuple[BuildInfo, Batch]:
+Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
+
+
+def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildInfo, Batch]:
     """Read data/modules, validate, and publish a new store with dumps and the dataset's description.
 
-    Raises ValidationFailed and publishes nothing if the data does not conform.
+    Raises ValidationFailed and publishes nothing if the data does not conform. `progress` is told
+    each stage's size and then how far it got.
     """
-    batch = read_pages(page_files([Path(settings.source_dir) / "modules"]), progress=progress)
-    graph = data_graph(batch, settings)
+    step = progress or (lambda stage, total: lambda n: None)
+    files = page_files([Path(settings.source_dir) / "modules"])
+    advance = step("reading pages", len(files))
+    batch = read_pages(files, progress=lambda _: advance(1))
+    partition = data_partition(batch, settings)
     shapes = load_shapes(settings.shapes_dir)
-    gate(graph, shapes)
+    chunks = partition.chunks(CHUNK)
+    gate_violations(check_partition(partition, shapes, CHUNK, settings.build_processes,
+                                    step("validating", sum(map(len, chunks)))))
     mint = Minter(settings.base_iri)
-    graphs = {str(mint.graph("data")): graph, str(mint.graph("ontology")): turtle_graph(settings.ontology_dir),
-              str(mint.graph("shapes")): shapes}
+    data = str(mint.graph("data"))
     with NewStore(settings.store_dir) as new:
-        for name, g in graphs.items():
-            new.load(name, g)
-        dumps = new.dump(list(graphs))
-        stats = statistics(new.select, settings.base_iri, str(mint.graph("data")), graphs)
+        advance = step("loading", len(chunks))
+        for keys in chunks:
+            new.load(data, partition.graph(keys))
+            advance(1)
+        new.load(str(mint.graph("ontology")), turtle_graph(settings.ontology_dir))
+        new.load(str(mint.graph("shapes")), shapes)
+        advance = step("describing", 1)
+        graphs = list(new.counts)
+        dumps = new.dump(graphs)
+        stats = statistics(new.select, settings.base_iri, data, graphs)
         publisher = Publisher(settings.publisher_name, settings.publisher_url, settings.contact_email, settings.license)
-        lists = sorted({str(s)[len(settings.base_iri):].split("/", 1)[0] for s in graph.subjects(RDF.type)
+        lists = sorted({str(s)[len(settings.base_iri):].split("/", 1)[0] for s in partition.types
                         if str(s).startswith(settings.base_iri) and str(s)[len(settings.base_iri):].count("/") == 1})
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         meta = describe_dataset(settings.base_iri, new.version, built_at, new.counts, stats, dumps, publisher, lists)
         new.load(str(mint.graph("meta")), meta)
         # Oxigraph stores xsd:nonNegativeInteger as xsd:integer; the file keeps the description as written
         new.attach(DESCRIPTION_FILE, meta.serialize(format="turtle", encoding="utf-8"))
+        advance(1)
         return new.publish(), batch

@@ -58,16 +58,34 @@ def build(ctx: click.Context) -> None:
     sys.exit(1 if batch.skipped_anything else 0)
 
 
+class _Bars:
+    """One progress bar per build stage, on a terminal only."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, label: str, total: int):
+        self.close()
+        self.bar = click.progressbar(length=total, label=label.ljust(14), file=sys.stderr, hidden=not sys.stderr.isatty())
+        self.bar.__enter__()
+        return self.bar.update
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 def _build(settings: Settings):
     from .build import build as run_build
-    from .build import page_files
 
-    files = page_files([Path(settings.source_dir) / "modules"])
+    bars = _Bars()
     try:
-        with click.progressbar(length=len(files), label="reading pages", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:
-            info, batch = run_build(settings, progress=lambda _: bar.update(1))
+        info, batch = run_build(settings, progress=bars)
     except QuartiersError as err:
         _fail(err)
+    finally:
+        bars.close()
     _report(batch)
     graphs = ", ".join(f"{name.rsplit('/', 1)[-1]} {count}" for name, count in info.graphs.items())
     click.echo(f"built store {info.version}: {len(batch.pages)} pages, {info.triples} triples ({graphs})")

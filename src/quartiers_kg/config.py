@@ -35,6 +35,7 @@ class Settings:
     max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned at most"})
     max_query_bytes: int = field(default=256 * 1024, metadata={"help": "largest accepted query text"})
     max_nesting: int = field(default=64, metadata={"help": "deepest nesting of {} and () in a query"})
+    build_processes: int = field(default=os.cpu_count() or 1, metadata={"help": "processes that validate a build"})
     page_size: int = field(default=500, metadata={"help": "members per page of a class list"})
     license: str = field(default="http://dcat-ap.de/def/licenses/cc-by/4.0",
                          metadata={"help": "licence IRI of the published data (DCAT-AP.de licence vocabulary)"})
@@ -45,7 +46,7 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
             raise QuartiersError(f"base_iri must be an http(s) IRI ending in '/' or '#', found {self.base_iri!r}")
-        for name in ("port", "workers", "max_rows", "max_query_bytes", "max_nesting", "page_size"):
+        for name in ("port", "workers", "max_rows", "max_query_bytes", "max_nesting", "page_size", "build_processes"):
             if getattr(self, name) < 1:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
         if self.query_timeout <= 0:

@@ -103,12 +103,12 @@ class NewStore:
             shutil.rmtree(self.dir, ignore_errors=True)
 
     def load(self, name: str, graph: Graph) -> None:
-        """Put an rdflib graph into the named graph `name`."""
+        """Add an rdflib graph to the named graph `name` (graphs loaded into one name must not overlap)."""
         try:
             self._store.load(graph.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
         except (OSError, SyntaxError, ValueError) as err:
             raise StoreError(f"could not load graph {name} into {self.dir}: {err}") from err
-        self.counts[name] = len(graph)
+        self.counts[name] = self.counts.get(name, 0) + len(graph)
 
     def select(self, sparql: str) -> list[dict]:
         """Rows of a SELECT over the graphs loaded so far, as plain dicts (for statistics)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -27,17 +28,63 @@ def de(text: str) -> Literal:
     return Literal(text, lang="de")
 
 
+class Partition:
+    """The triples of a batch, grouped by the thing they describe: a module with the IRIs below it, or shared.
+
+    A module's group holds every triple about it and its parts, so a group plus the types of the IRIs
+    it points to is all that the per-class shapes read: groups can be validated one by one, in parallel.
+    """
+
+    SHARED = "shared"
+
+    def __init__(self, base: str):
+        self.module_prefix = base + "module/"
+        self.groups: dict[str, list[tuple]] = defaultdict(list)
+        self.types: dict[URIRef, set] = defaultdict(set)
+
+    def owner(self, subject) -> str:
+        text = str(subject)
+        if text.startswith(self.module_prefix):
+            return "module/" + text[len(self.module_prefix):].split("/", 1)[0]
+        return self.SHARED
+
+    def add(self, triple: tuple) -> None:
+        self.groups[self.owner(triple[0])].append(triple)
+        if triple[1] == RDF.type:
+            self.types[triple[0]].add(triple[2])
+
+    def graph(self, owners: Iterable[str] | None = None, with_types: bool = False) -> Graph:
+        """The triples of some groups (default: all) as one graph; with the types of the IRIs they point to."""
+        g = bind_prefixes(Graph())
+        for owner in self.groups if owners is None else owners:
+            for triple in self.groups[owner]:
+                g.add(triple)
+                if with_types and triple[2] in self.types:
+                    for t in self.types[triple[2]]:
+                        g.add((triple[2], RDF.type, t))
+        return g
+
+    def subjects(self, owners: Iterable[str]) -> list:
+        """The subjects the given groups describe."""
+        return list(dict.fromkeys(t[0] for owner in owners for t in self.groups[owner]))
+
+    def chunks(self, size: int) -> list[list[str]]:
+        """The group keys in lists of about `size` groups (the shared group on its own)."""
+        keys = sorted(k for k in self.groups if k != self.SHARED)
+        return [[self.SHARED]] + [keys[i:i + size] for i in range(0, len(keys), size)]
+
+
 class _Mapper:
-    """Accumulates one graph for a batch of modules; remembers labels so a shared IRI keeps one prefLabel."""
+    """Maps a batch of modules; remembers labels so a shared IRI keeps one prefLabel."""
 
     def __init__(self, base: str, ingested_at: datetime):
         self.mint = Minter(base)
-        self.g = bind_prefixes(Graph())
+        self.partition = Partition(base)
         self.ingested_at = ingested_at
         self.labels: dict[URIRef, str] = {}
 
     def add(self, s, p, o) -> None:
-        self.g.add((s, p, o))
+        self.partition.add((s, p, o))
 
     def label(self, node: URIRef, text: str, prop=RDFS.label) -> None:
         """First label seen is the label; a different spelling of the same key becomes skos:altLabel."""
@@ -233,13 +280,18 @@ class _Mapper:
             add(page, QK.sha256, Literal(m.source.sha256))
 
 
-def to_graph(modules: Iterable[Module], base: str, ingested_at: datetime) -> Graph:
-    """Map modules to one graph; cross-references between them resolve to the same IRI."""
+def to_partition(modules: Iterable[Module], base: str, ingested_at: datetime) -> Partition:
+    """Map modules to triples grouped by what they describe; cross-references resolve to the same IRI."""
     modules = list(modules)
     mapper = _Mapper(base, ingested_at)
     mapper.vocabulary()
     titled = {m.number for m in modules if m.title}
     for m in sorted(modules, key=lambda m: m.number):
         mapper.module(m, titled)
-    return mapper.g
+    return mapper.partition
+
+
+def to_graph(modules: Iterable[Module], base: str, ingested_at: datetime) -> Graph:
+    """Map modules to one graph."""
+    return to_partition(modules, base, ingested_at).graph()
 
