@@ -129,10 +129,10 @@ def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildIn
     with NewStore(settings.store_dir) as new:
         advance = step("loading", len(chunks))
         for keys in chunks:
-            new.load(data, partition.graph(keys))
+            new.load_triples(data, {t for key in keys for t in partition.groups[key]})
             advance(1)
         new.load(str(mint.graph("ontology")), turtle_graph(settings.ontology_dir))
-        new.load(str(mint.graph("shapes")), shapes)
+        new.load(str(mint.graph("shapes")), load_shapes(settings.shapes_dir))  # as written: pyshacl adds to the one it used
         advance = step("describing", 1)
         graphs = list(new.counts)
         dumps = new.dump(graphs)

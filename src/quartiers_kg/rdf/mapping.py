@@ -29,13 +29,12 @@ def de(text: str) -> Literal:
 
 
 class Partition:
-    """The triples of a batch, grouped by the thing they describe: a module with the IRIs below it, or shared.
+    """The triples of a batch, grouped by the thing they describe: a module with the IRIs below it, or
+    any other subject on its own (a funding source, a town, a literature item, ...).
 
-    A module's group holds every triple about it and its parts, so a group plus the types of the IRIs
-    it points to is all that the per-class shapes read: groups can be validated one by one, in parallel.
+    A group holds every triple about its subjects, so a group plus the types of the IRIs it points to
+    is all that the per-class shapes read: groups can be validated apart, in parallel.
     """
-
-    SHARED = "shared"
 
     def __init__(self, base: str):
         self.module_prefix = base + "module/"
@@ -45,8 +44,8 @@ class Partition:
     def owner(self, subject) -> str:
         text = str(subject)
         if text.startswith(self.module_prefix):
-            return "module/" + text[len(self.module_prefix):].split("/", 1)[0]
-        return self.SHARED
+            return self.module_prefix + text[len(self.module_prefix):].split("/", 1)[0]
+        return text
 
     def add(self, triple: tuple) -> None:
         self.groups[self.owner(triple[0])].append(triple)
@@ -69,9 +68,11 @@ class Partition:
         return list(dict.fromkeys(t[0] for owner in owners for t in self.groups[owner]))
 
     def chunks(self, size: int) -> list[list[str]]:
-        """The group keys in lists of about `size` groups (the shared group on its own)."""
-        keys = sorted(k for k in self.groups if k != self.SHARED)
-        return [[self.SHARED]] + [keys[i:i + size] for i in range(0, len(keys), size)]
+        """The group keys in lists: `size` modules, or ten times as many other subjects, per list."""
+        modules = sorted(k for k in self.groups if k.startswith(self.module_prefix))
+        others = sorted(k for k in self.groups if not k.startswith(self.module_prefix))
+        return [modules[i:i + size] for i in range(0, len(modules), size)] + \
+            [others[i:i + size * 10] for i in range(0, len(others), size * 10)]
 
 
 class _Mapper:
