@@ -176,17 +176,22 @@ def render(ctx: click.Context, resource: str) -> None:
 
 
 @main.command()
+@click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--host", help="address to bind (QKG_HOST)")
 @click.option("--port", type=int, help="port to bind (QKG_PORT)")
 @click.option("--workers", type=int, help="worker processes (QKG_WORKERS)")
 @click.pass_context
-def serve(ctx: click.Context, host, port, workers) -> None:
-    """Serve the store over HTTP with gunicorn; builds it from data/ first if there is none."""
+def serve(ctx: click.Context, source, host, port, workers) -> None:
+    """Serve the built store over HTTP with gunicorn; builds it from data/ first if there is none.
+
+    SOURCE, if given, is served instead: an Oxigraph store directory (read-only) or an RDF file.
+    """
     from .server import run
     from .store import has_store
 
-    settings = _settings(ctx).with_(**{k: v for k, v in dict(host=host, port=port, workers=workers).items() if v is not None})
-    if not has_store(settings.store_dir):
+    changes = dict(host=host, port=port, workers=workers, serve_from=source)
+    settings = _settings(ctx).with_(**{k: v for k, v in changes.items() if v is not None})
+    if not settings.serve_from and not has_store(settings.store_dir):
         click.echo(f"no store in {settings.store_dir}: building it from {settings.source_dir}", err=True)
         _build(settings)
     click.echo(f"serving on http://{settings.host}:{settings.port}/", err=True)

@@ -28,14 +28,19 @@ class Settings:
     shapes_dir: Path = field(default=ROOT / "shapes", metadata={"help": "SHACL shapes in Turtle"})
     queries_dir: Path = field(default=ROOT / "queries", metadata={"help": "named SPARQL queries (*.rq)"})
     store_dir: Path = field(default=ROOT / "var" / "store", metadata={"help": "where built stores live"})
+    serve_from: Path | None = field(default=None, metadata={"help": "serve this Oxigraph store directory or RDF file instead"})
     host: str = field(default="127.0.0.1", metadata={"help": "address the server binds"})
     port: int = field(default=5000, metadata={"help": "port the server binds"})
     workers: int = field(default=2, metadata={"help": "server worker processes"})
+    threads: int = field(default=4, metadata={"help": "request threads per worker process"})
     query_timeout: float = field(default=10.0, metadata={"help": "wall-clock seconds a query may run"})
     max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned at most"})
     max_query_bytes: int = field(default=256 * 1024, metadata={"help": "largest accepted query text"})
     max_nesting: int = field(default=64, metadata={"help": "deepest nesting of {} and () in a query"})
     build_processes: int = field(default=os.cpu_count() or 1, metadata={"help": "processes that validate a build"})
+    memory_max_triples: int = field(default=5_000_000,
+                                    metadata={"help": "a built store up to this size is served from an in-memory copy"})
+    cache_bytes: int = field(default=64 * 1024 * 1024, metadata={"help": "response cache per worker (0 turns it off)"})
     page_size: int = field(default=500, metadata={"help": "members per page of a class list"})
     license: str = field(default="http://dcat-ap.de/def/licenses/cc-by/4.0",
                          metadata={"help": "licence IRI of the published data (DCAT-AP.de licence vocabulary)"})
@@ -46,9 +51,12 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
             raise QuartiersError(f"base_iri must be an http(s) IRI ending in '/' or '#', found {self.base_iri!r}")
-        for name in ("port", "workers", "max_rows", "max_query_bytes", "max_nesting", "page_size", "build_processes"):
+        for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "page_size", "build_processes"):
             if getattr(self, name) < 1:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
+        for name in ("memory_max_triples", "cache_bytes"):
+            if getattr(self, name) < 0:
+                raise QuartiersError(f"setting {name} must not be negative, found {getattr(self, name)}")
         if self.query_timeout <= 0:
             raise QuartiersError(f"setting query_timeout must be positive, found {self.query_timeout}")
 
@@ -71,7 +79,7 @@ class Settings:
 def _coerce(name: str, kind, value):
     kind = kind if isinstance(kind, str) else kind.__name__
     try:
-        if kind == "Path":
+        if kind.startswith("Path"):
             return Path(value)
         if kind == "int":
             return int(value)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings
-from .web import create_app
+from .web import create_app, get_store
 from .web.errors import RETIRE_WORKER
 
 
@@ -29,12 +29,23 @@ def _retire_after_timeout(worker, req, environ, resp) -> None:
         worker.alive = False
 
 
+def _open_store(app):
+    def post_fork(server, worker) -> None:
+        """Open (and copy into memory) the store as the worker starts, not on its first request."""
+        with app.app_context():
+            get_store()
+
+    return post_fork
+
+
 def run(settings: Settings) -> None:
-    """Serve until stopped. A worker stuck past the query timeout is killed and replaced by gunicorn."""
+    """Serve until stopped. A worker that timed a query out leaves after answering; gunicorn replaces it."""
     options = {
         "bind": f"{settings.host}:{settings.port}",
         "workers": settings.workers,
-        "worker_class": "sync",
+        "worker_class": "gthread",  # keep-alive, and queries of one worker run side by side (pyoxigraph frees the GIL)
+        "threads": settings.threads,
+        "keepalive": 5,
         "timeout": int(settings.query_timeout) + 30,
         "limit_request_line": 8190,
         "limit_request_field_size": 8190,
@@ -42,4 +53,6 @@ def run(settings: Settings) -> None:
         "errorlog": "-",
         "post_request": _retire_after_timeout,
     }
-    _Gunicorn(create_app(settings), options).run()
+    app = create_app(settings)
+    options["post_fork"] = _open_store(app)
+    _Gunicorn(app, options).run()

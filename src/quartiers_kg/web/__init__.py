@@ -38,7 +38,9 @@ def get_store() -> GraphStore:
     app = current_app
     cached = app.extensions.get("quartiers_store")
     if cached is None or cached[0] != os.getpid():
-        cached = (os.getpid(), GraphStore(app.config["SETTINGS"].store_dir))
+        cfg = app.config["SETTINGS"]
+        store = GraphStore.foreign(cfg.serve_from) if cfg.serve_from else GraphStore(cfg.store_dir, cfg.memory_max_triples)
+        cached = (os.getpid(), store)
         app.extensions["quartiers_store"] = cached
     return cached[1]
 

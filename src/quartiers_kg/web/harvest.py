@@ -23,6 +23,8 @@ SUBJECTS = """SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (isIRI(
 def description() -> Graph:
     """The dataset's VoID/DCAT description exactly as the build wrote it (read once per process and version)."""
     store = get_store()
+    if store.path is None:
+        raise UnknownResource("this store was not built by quartiers-kg: it has no dataset description")
     cached = current_app.extensions.get("quartiers_description")
     if cached is None or cached[0] != store.info.version:
         cached = (store.info.version, Graph().parse(store.path / DESCRIPTION_FILE, format="turtle"))
@@ -59,6 +61,8 @@ def dump(name: str):
     if name not in DUMP_TYPES:
         raise UnknownResource(f"no dump {name!r}; the dumps are: {', '.join(DUMP_TYPES)}")
     store = get_store()
+    if store.path is None:
+        raise UnknownResource("this store was not built by quartiers-kg: it has no dumps")
     response = send_from_directory(store.path / "dumps", name, mimetype=DUMP_TYPES[name], as_attachment=True,
                                    conditional=True, etag=f"{store.info.version}-{name}")
     response.headers["Access-Control-Allow-Origin"] = "*"
