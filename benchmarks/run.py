@@ -68,13 +68,13 @@ def wait(url: str, seconds: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def paths(template: str, modules: int, count: int = 2000, sparql: bool = True) -> list[str]:
+def paths(template: str, modules: int, endpoint: str | None = "/sparql", count: int = 2000) -> list[str]:
     """Request paths with module numbers and years drawn with a fixed seed (the same for every server)."""
     rnd = random.Random(7)
     out = []
     for _ in range(count):
         filled = template.replace("{n}", str(rnd.randint(1, modules))).replace("{year}", str(rnd.randint(1990, 2024)))
-        out.append("/sparql?" + urllib.parse.urlencode({"query": filled}) if sparql else filled)
+        out.append(endpoint + "?" + urllib.parse.urlencode({"query": filled}) if endpoint else filled)
     return out
 
 
@@ -96,10 +96,12 @@ done = function(summary, latency, requests)
 end
 """, encoding="utf-8")
     started = os.times()
-    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(script), url_root],
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{int(seconds)}s", "--timeout", "30s", "-s", str(script), url_root],
                          capture_output=True, text=True, timeout=seconds + 60)
     used = os.times()
-    line = next(l for l in out.stdout.splitlines() if l.startswith("JSON "))
+    line = next((l for l in out.stdout.splitlines() if l.startswith("JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk against {url_root} printed no result:\n{out.stdout[-500:]}\n{out.stderr[-500:]}")
     result = json.loads(line[5:])
     cpu = (used.children_user - started.children_user) + (used.children_system - started.children_system)
     result["rps"] = result["requests"] / (result["duration"] / 1e6)
@@ -115,7 +117,7 @@ def in_process(data: Path, modules: int) -> dict[str, float]:
     store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
     limits = {}
     for name, template in MIX.items():
-        queries = [urllib.parse.parse_qs(p.split("?", 1)[1])["query"][0] for p in paths(template, modules, 200)]
+        queries = [urllib.parse.parse_qs(p.split("?", 1)[1])["query"][0] for p in paths(template, modules, count=200)]
         deadline, done, started = time.perf_counter() + 2, 0, time.perf_counter()
         while time.perf_counter() < deadline:
             result = store.query(queries[done % len(queries)])
@@ -130,7 +132,7 @@ def in_process(data: Path, modules: int) -> dict[str, float]:
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--modules", type=int, default=10000)
-    args.add_argument("--seconds", type=float, default=5)
+    args.add_argument("--seconds", type=int, default=5)
     args.add_argument("--rounds", type=int, default=3)
     args.add_argument("--connections", type=int, default=8)
     args.add_argument("--workdir", type=Path, default=None)
@@ -151,40 +153,40 @@ def main() -> None:
     oxigraph = shutil.which("oxigraph") or str(bin_dir / "oxigraph")
     if not (work / "oxigraph").exists():
         subprocess.run([oxigraph, "load", "--location", str(work / "oxigraph"), "--file", str(data)], check=True, capture_output=True)
-    servers: dict[str, tuple[str, subprocess.Popen]] = {}
+    servers: dict[str, tuple[str, str, subprocess.Popen]] = {}  # name -> (root URL, SPARQL path, process)
     try:
         ours_cache = {**env, "QKG_WORKERS": "2"}
         for name, extra in (("quartiers-kg", {}), ("quartiers-kg (no cache)", {"QKG_CACHE_BYTES": "0"})):
             port = free_port()
             proc = subprocess.Popen([str(bin_dir / "quartiers-kg"), "serve", "--port", str(port)], env={**ours_cache, **extra},
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            servers[name] = (f"http://127.0.0.1:{port}", proc)
+            servers[name] = (f"http://127.0.0.1:{port}", "/sparql", proc)
         port = free_port()
-        servers["oxigraph server"] = (f"http://127.0.0.1:{port}", subprocess.Popen(
+        servers["oxigraph server"] = (f"http://127.0.0.1:{port}", "/query", subprocess.Popen(
             [oxigraph, "serve-read-only", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         if not opts.skip_rdflib:
             port = free_port()
-            servers["rdflib-endpoint"] = (f"http://127.0.0.1:{port}", subprocess.Popen(
+            servers["rdflib-endpoint"] = (f"http://127.0.0.1:{port}", "/", subprocess.Popen(
                 [str(bin_dir / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(data)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        for url, _ in servers.values():
-            wait(url + "/sparql?query=ASK%7B%7D", 600)
+        for url, endpoint, _ in servers.values():
+            wait(url + endpoint + "?query=ASK%7B%7D", 600)
         results: dict[tuple[str, str], list[dict]] = {}
         for _ in range(opts.rounds):
             for query, template in MIX.items():
-                for server, (url, _) in servers.items():
+                for server, (url, endpoint, _) in servers.items():
                     accept = "text/turtle" if query == "describe" else "application/sparql-results+json"
                     results.setdefault((query, server), []).append(
-                        wrk(url, paths(template, opts.modules), accept, opts.seconds, opts.connections, work))
+                        wrk(url, paths(template, opts.modules, endpoint), accept, opts.seconds, opts.connections, work))
             for query, template in OURS_ONLY.items():
                 for server in ("quartiers-kg", "quartiers-kg (no cache)"):
                     results.setdefault((query, server), []).append(
-                        wrk(servers[server][0], paths(template, opts.modules, sparql=False), "*/*", opts.seconds, opts.connections, work))
+                        wrk(servers[server][0], paths(template, opts.modules, None), "*/*", opts.seconds, opts.connections, work))
         limits = in_process(data, opts.modules)
         report(results, limits, list(servers), opts)
     finally:
-        for _, proc in servers.values():
+        for _, _, proc in servers.values():
             proc.terminate()
             try:
                 proc.wait(10)

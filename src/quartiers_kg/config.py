@@ -32,6 +32,7 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata={"help": "address the server binds"})
     port: int = field(default=5000, metadata={"help": "port the server binds"})
     workers: int = field(default=2, metadata={"help": "server worker processes"})
+    access_log: int = field(default=0, metadata={"help": "1 logs every request to standard output"})
     threads: int = field(default=4, metadata={"help": "request threads per worker process"})
     query_timeout: float = field(default=10.0, metadata={"help": "wall-clock seconds a query may run"})
     max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned at most"})

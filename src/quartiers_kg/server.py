@@ -49,7 +49,7 @@ def run(settings: Settings) -> None:
         "timeout": int(settings.query_timeout) + 30,
         "limit_request_line": 8190,
         "limit_request_field_size": 8190,
-        "accesslog": "-",
+        "accesslog": "-" if settings.access_log else None,
         "errorlog": "-",
         "post_request": _retire_after_timeout,
     }

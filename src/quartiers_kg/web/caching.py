@@ -1,5 +1,5 @@
 """HTTP caching from the dataset version: ETag and Last-Modified on every GET answer, 304, and a
-response cache per worker, since between two builds the same request always gets the same answer."""
+response cache per worker in front of the app, since between two builds a GET always gets the same answer."""
 
 from __future__ import annotations
 
@@ -7,68 +7,19 @@ import zlib
 from collections import OrderedDict
 from datetime import datetime
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 from ..errors import StoreError
-from . import get_store, settings
+from . import get_store
 
 CACHEABLE_BYTES = 1 << 20  # larger answers (dumps, big results) are not kept
 
 
-class ResponseCache:
-    """Least-recently-used answers, by dataset version, path with query string and Accept header."""
-
-    def __init__(self, budget: int):
-        self.budget, self.used = budget, 0
-        self.entries: OrderedDict[tuple, tuple[int, list, bytes]] = OrderedDict()
-
-    def get(self, key: tuple):
-        entry = self.entries.get(key)
-        if entry is not None:
-            self.entries.move_to_end(key)
-        return entry
-
-    def put(self, key: tuple, response: Response) -> None:
-        body = response.get_data()
-        if len(body) > CACHEABLE_BYTES or key in self.entries:
-            return
-        self.entries[key] = (response.status_code, list(response.headers.items()), body)
-        self.used += len(body)
-        while self.used > self.budget and self.entries:
-            _, (_, _, old) = self.entries.popitem(last=False)
-            self.used -= len(old)
-
-
-def _key() -> tuple | None:
-    if request.method not in ("GET", "HEAD") or request.path.startswith("/dumps/"):
-        return None
-    return (get_store().info.version, request.full_path, request.headers.get("Accept", ""))
-
-
 def register(app: Flask) -> None:
-    @app.before_request
-    def answer_from_cache():
-        cache = current_app.extensions.get("quartiers_cache")
-        if cache is None:
-            cache = current_app.extensions["quartiers_cache"] = ResponseCache(settings().cache_bytes)
-        if not cache.budget:
-            return None
-        try:
-            key = _key()
-        except StoreError:
-            return None
-        entry = cache.get(key) if key else None
-        if entry is None:
-            return None
-        status, headers, body = entry
-        response = Response(body, status=status, headers=headers)
-        response.headers["X-Cache"] = "hit"
-        return response.make_conditional(request)
-
     @app.after_request
     def validators(response: Response) -> Response:
         """The answer to a GET is fixed by the URL, the representation and the dataset version."""
-        if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.headers.get("X-Cache"):
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         try:
             info = get_store().info
@@ -80,8 +31,61 @@ def register(app: Flask) -> None:
         response.last_modified = datetime.fromisoformat(info.built_at)
         response.cache_control.public = True
         response.cache_control.max_age = 300
-        cache = current_app.extensions.get("quartiers_cache")
-        key = _key()
-        if cache is not None and cache.budget and key and not response.direct_passthrough and request.method == "GET":
-            cache.put(key, response)
         return response.make_conditional(request)
+
+    app.wsgi_app = ResponseCache(app.wsgi_app, app, app.config["SETTINGS"].cache_bytes)
+
+
+class ResponseCache:
+    """WSGI middleware: a repeated GET is answered from memory without entering Flask.
+
+    Keyed by dataset version, path, query string and Accept header; least recently used answers go
+    first when `budget` bytes are used. Conditional requests with If-None-Match are answered here too.
+    """
+
+    def __init__(self, wsgi_app, flask_app: Flask, budget: int):
+        self.wsgi_app, self.flask_app, self.budget = wsgi_app, flask_app, budget
+        self.used = 0
+        self.entries: OrderedDict[tuple, tuple[str, list, bytes, str]] = OrderedDict()
+
+    def _version(self) -> str | None:
+        opened = self.flask_app.extensions.get("quartiers_store")
+        return opened[1].info.version if opened else None
+
+    def __call__(self, environ, start_response):
+        version = self._version()
+        cacheable = (self.budget and version and environ.get("REQUEST_METHOD") == "GET"
+                     and "HTTP_RANGE" not in environ and "HTTP_IF_MODIFIED_SINCE" not in environ
+                     and not environ.get("PATH_INFO", "").startswith("/dumps/"))
+        if not cacheable:
+            return self.wsgi_app(environ, start_response)
+        key = (version, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.entries.move_to_end(key)
+            status, headers, body, etag = entry
+            if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+                start_response("304 Not Modified", [(k, v) for k, v in headers if k in ("ETag", "Vary", "Cache-Control")])
+                return [b""]
+            start_response(status, headers + [("X-Cache", "hit")])
+            return [body]
+        captured = {}
+
+        def capture(status, headers, exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        chunks = self.wsgi_app(environ, capture)
+        try:
+            body = b"".join(chunks)
+        finally:
+            if hasattr(chunks, "close"):
+                chunks.close()
+        if captured.get("status", "").startswith("200") and len(body) <= CACHEABLE_BYTES and "HTTP_IF_NONE_MATCH" not in environ:
+            headers = [(k, v) for k, v in captured["headers"] if k != "Content-Length"] + [("Content-Length", str(len(body)))]
+            self.entries[key] = (captured["status"], headers, body, dict(headers).get("ETag", ""))
+            self.used += len(body)
+            while self.used > self.budget and self.entries:
+                _, (_, _, old, _) = self.entries.popitem(last=False)
+                self.used -= len(old)
+        return [body]
