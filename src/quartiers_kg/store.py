@@ -7,10 +7,12 @@ import hashlib
 import itertools
 import json
 import os
+import queue
 import shutil
+import threading
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -321,7 +323,37 @@ class Answer:
         return solutions.serialize(format=RESULT_FORMATS[fmt])
 
 
-_POOL: tuple[int, ThreadPoolExecutor] | None = None
+class _QueryThreads:
+    """Daemon threads kept between queries: a runaway query must not keep its process from exiting,
+    which the standard thread pool would (it joins its threads at exit)."""
+
+    def __init__(self):
+        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self.idle = 0
+        self.lock = threading.Lock()
+
+    def submit(self, work: Callable[[], T]) -> Future:
+        future: Future = Future()
+        with self.lock:
+            if self.idle == 0:
+                threading.Thread(target=self._serve, name="query", daemon=True).start()
+            else:
+                self.idle -= 1
+        self.jobs.put((work, future))
+        return future
+
+    def _serve(self) -> None:
+        while True:
+            work, future = self.jobs.get()
+            try:
+                future.set_result(work())
+            except BaseException as err:  # handed to the waiting request, which re-raises it
+                future.set_exception(err)
+            with self.lock:
+                self.idle += 1
+
+
+_THREADS: tuple[int, _QueryThreads] | None = None
 
 
 def run_bounded(work: Callable[[], T], timeout: float) -> T:
@@ -330,14 +362,13 @@ def run_bounded(work: Callable[[], T], timeout: float) -> T:
     pyoxigraph releases the GIL while it evaluates, so the waiting thread keeps control even while
     the engine sorts a cartesian product. A runaway evaluation cannot be cancelled from Python: the
     caller answers QueryTimeout and ends the process (the server retires the worker after answering).
-    The threads are kept between queries (one pool per process) to save starting one each time.
 
     :raises QueryTimeout: when `work` has not finished in time.
     """
-    global _POOL
-    if _POOL is None or _POOL[0] != os.getpid():
-        _POOL = (os.getpid(), ThreadPoolExecutor(max_workers=32, thread_name_prefix="query"))
-    future = _POOL[1].submit(work)
+    global _THREADS
+    if _THREADS is None or _THREADS[0] != os.getpid():
+        _THREADS = (os.getpid(), _QueryThreads())
+    future = _THREADS[1].submit(work)
     try:
         return future.result(timeout)
     except FutureTimeout as err:
