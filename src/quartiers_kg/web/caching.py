@@ -3,6 +3,7 @@ response cache per worker in front of the app, since between two builds a GET al
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections import OrderedDict
 from datetime import datetime
@@ -19,6 +20,7 @@ def register(app: Flask) -> None:
     @app.after_request
     def validators(response: Response) -> Response:
         """The answer to a GET is fixed by the URL, the representation and the dataset version."""
+        response.headers["X-Served-By"] = f"worker-{os.getpid()}"
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         try:

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF, XSD
 from ..errors import QueryRejected
 from ..guard import check_query
 from ..rdf.namespaces import PREFIXES, SD, VOID, bind_prefixes
-from ..store import plain
+from ..store import DEFAULT_GRAPH, plain
 from . import get_store, settings
 from .negotiation import choose
 
@@ -219,6 +219,8 @@ def service_description():
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, VOID.triples, Literal(store.info.triples, datatype=XSD.integer)))
     for name, count in sorted(store.info.graphs.items()):
+        if name == DEFAULT_GRAPH:  # a foreign store's own default graph is part of the default graph, not named
+            continue
         named, g = BNode(), BNode()
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
