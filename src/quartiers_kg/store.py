@@ -10,6 +10,7 @@ import os
 import queue
 import shutil
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -198,8 +199,9 @@ class GraphStore:
     """A built store, opened read-only: the dataset every request reads.
 
     The dataset does not change between builds, so a store small enough (`memory_max_triples`) is
-    copied into memory when it is opened: pyoxigraph answers from memory about three times faster
-    than from disk. A larger one is read from disk.
+    copied into memory: pyoxigraph answers from memory up to four times faster than from disk. The
+    copy is made in the background, in small batches that let requests run in between, and replaces
+    the disk store when it is complete; until then, and for a larger store, requests read from disk.
     """
 
     def __init__(self, root: Path, memory_max_triples: int = 0):
@@ -213,11 +215,17 @@ class GraphStore:
         except (OSError, ValueError, TypeError) as err:
             raise StoreError(f"cannot open the store in {path}: {err}") from err
         self.path: Path | None = path
-        self.in_memory = self.info.triples <= memory_max_triples
-        if self.in_memory:
-            memory = ox.Store()
-            memory.bulk_extend(self._store.quads_for_pattern(None, None, None, None))
-            self._store = memory
+        self.in_memory = False
+        if self.info.triples <= memory_max_triples:
+            self.copied = threading.Thread(target=self._copy_to_memory, name="copy-to-memory", daemon=True)
+            self.copied.start()
+
+    def _copy_to_memory(self, batch: int = 5000) -> None:
+        memory, quads = ox.Store(), self._store.quads_for_pattern(None, None, None, None)
+        while chunk := list(itertools.islice(quads, batch)):
+            memory.bulk_extend(chunk)  # holds the GIL per call: small batches keep requests flowing
+            time.sleep(0)
+        self._store, self.in_memory = memory, True
 
     @classmethod
     def foreign(cls, source: Path) -> "GraphStore":
