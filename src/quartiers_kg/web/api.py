@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request, url_for
 
 from ..errors import QueryRejected, UnknownResource
-from ..queries import typed_value
+from ..queries import Parameter, typed_value
 from . import get_store, settings
 from .sparql import CONTENT_TYPE_OF, SOLUTION_TYPES, cors, respond
 
@@ -53,6 +53,36 @@ def run(name: str):
     cfg = settings()
     ans = get_store().bounded_answer(q.text, cfg.max_rows, cfg.query_timeout, substitutions=substitutions)
     return respond(ans, request.args.to_dict(flat=False), q.text)
+
+
+RELATION_KINDS = ("reference-outgoing", "reference-incoming", "funding", "project", "town", "network-type",
+                  "literature", "target-group", "field-of-action")
+
+
+@bp.route("/relations")
+def relations():
+    """Weighted relations between modules (the named query module-relations), filtered by module, kind
+    and minimum weight; JSON (SPARQL results) or CSV like every named query."""
+    unknown = sorted(set(request.args) - {"module", "kind", "min_weight"} - RESERVED)
+    if unknown:
+        raise QueryRejected(f"unknown parameter '{unknown[0]}'; /api/relations takes module, kind and min_weight", unknown[0])
+    kinds = [k for value in request.args.getlist("kind") for k in value.split(",") if k]
+    wrong = [k for k in kinds if k not in RELATION_KINDS]
+    if wrong:
+        raise QueryRejected(f"parameter 'kind' must be one of {', '.join(RELATION_KINDS)}, found {wrong[0][:40]!r}", "kind")
+    minimum = typed_value(Parameter("min_weight", "integer", "1", ""), request.args.get("min_weight", "1"))
+    if int(minimum.value) < 1:
+        raise QueryRejected("parameter 'min_weight' must be at least 1", "min_weight")
+    query = _queries()["module-relations"]
+    substitutions = {}
+    if "module" in request.args:
+        substitutions["number"] = typed_value(Parameter("module", "integer", "116", ""), request.args["module"])
+    cfg = settings()
+    ans = get_store().bounded_answer(query.text, cfg.max_rows, cfg.query_timeout, substitutions=substitutions)
+    names = [v.value for v in ans.variables]
+    kind_at, weight_at = names.index("kind"), names.index("weight")
+    ans.rows = [row for row in ans.rows if (not kinds or row[kind_at].value in kinds) and int(row[weight_at].value) >= int(minimum.value)]
+    return respond(ans, request.args.to_dict(flat=False), query.text)
 
 
 @bp.route("/openapi.json")
