@@ -109,6 +109,20 @@ def openapi():
                 "406": {"description": "No result format fits the Accept header"},
             },
         }}
+    paths["/api/relations"] = {"get": {
+        "summary": "Weighted relations between modules", "operationId": "relations",
+        "description": "Explicit references and shared funding, projects, towns, network types, literature, target groups and fields of action.",
+        "parameters": [
+            {"name": "module", "in": "query", "required": False, "schema": {"type": "integer"}, "example": 116,
+             "description": "only the relations of this module"},
+            {"name": "kind", "in": "query", "required": False, "description": "kinds of relation, comma-separated",
+             "schema": {"type": "string", "enum": list(RELATION_KINDS)}},
+            {"name": "min_weight", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
+             "description": "at least this many shared things"},
+        ],
+        "responses": {"200": {"description": "The relations", "content": {m: {"schema": {"type": "string"}} for m in media}},
+                      "400": {"description": "A parameter value of the wrong type"}},
+    }}
     return jsonify({
         "openapi": "3.0.3",
         "info": {"title": "quartiers-kg named queries", "version": "0.1.0",
