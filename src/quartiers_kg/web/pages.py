@@ -15,7 +15,9 @@ from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
 from ..store import parse_turtle, plain, serialize_graph
 from . import get_store, minter, settings
 from .describe import describe, pick_label, vocabulary_labels
+from .harvest import description_response
 from .negotiation import choose
+from .vocabulary import vocabulary_page
 
 bp = Blueprint("pages", __name__)
 
@@ -69,8 +71,6 @@ def _content_type(fmt: str) -> str:
 def home():
     """The home page; a client asking for RDF gets the dataset's description, which links everything."""
     if _negotiate(None) != "html":
-        from .harvest import description_response
-
         return description_response("/")
     rows = [
         {"iri": plain(r["module"])["value"], "number": int(r["number"].value), "label": r["label"].value if r["label"] else None}
@@ -128,8 +128,6 @@ def _document(iri: str, graph: str, path: str, suffix: str):
     if fmt != "html":
         triples = get_store().query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
         return Response(_rdf(triples, fmt), content_type=_content_type(fmt), headers=headers)
-    from .vocabulary import vocabulary_page
-
     return Response(vocabulary_page(graph, graph_iri, iri), content_type="text/html; charset=utf-8", headers=headers)
 
 
