@@ -176,6 +176,28 @@ def render(ctx: click.Context, resource: str) -> None:
 
 
 @main.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="a .svg or .png file")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice(["reference", "funding", "project", "town", "network-type",
+              "literature", "target-group", "field-of-action"]), help="draw only these kinds of relation (repeatable)")
+@click.option("--min-weight", type=click.IntRange(min=1), default=1, show_default=True, help="draw relations this strong or more")
+@click.pass_context
+def graph(ctx: click.Context, output: Path, kinds: tuple[str, ...], min_weight: int) -> None:
+    """Draw how the modules of the built store relate, as a picture for a report."""
+    from .figure import draw
+    from .queries import load_queries
+    from .store import GraphStore
+
+    settings = _settings(ctx)
+    try:
+        relations = load_queries(settings.queries_dir)["module-relations"].text
+        count = draw(GraphStore(settings.store_dir), relations, output, settings.max_rows * 10, settings.query_timeout * 6,
+                     kinds, min_weight)
+    except QuartiersError as err:
+        _fail(err)
+    click.echo(f"wrote {output}: {count} modules")
+
+
+@main.command()
 @click.argument("source", required=False, type=click.Path(exists=True, path_type=Path))
 @click.option("--host", help="address to bind (QKG_HOST)")
 @click.option("--port", type=int, help="port to bind (QKG_PORT)")
