@@ -49,3 +49,18 @@ def test_usable_on_a_phone(browser, server, tmp_path, path):
         shoot(page, tmp_path, "module-116-phone.png")
     context.close()
     assert overflow <= 0, f"{path} is {overflow}px wider than a phone screen"
+
+
+def test_module_list_with_a_facet(server, page, tmp_path):
+    page.goto(server + "/module/?funding=kommune")
+    assert page.locator("#total").inner_text().startswith("1 ")
+    selected = page.locator('#facets [data-facet="funding"] a.selected')
+    assert selected.inner_text() == "Kommune"
+    assert page.locator("#members li").count() == 1 and page.locator("#members a").inner_text() == "Netzwerkarbeit"
+    shoot(page, tmp_path, "module-list-funding.png")
+    selected.click()  # unselect: back to every module
+    page.wait_for_load_state()
+    assert page.locator("#members li").count() == 4
+    page.locator('#members a', has_text="Netzwerkarbeit").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/module/116")
