@@ -26,6 +26,7 @@ class Settings:
     source_dir: Path = field(default=ROOT / "data", metadata={"help": "source pages (modules/) and curated Turtle"})
     ontology_dir: Path = field(default=ROOT / "ontology", metadata={"help": "OWL ontology in Turtle"})
     shapes_dir: Path = field(default=ROOT / "shapes", metadata={"help": "SHACL shapes in Turtle"})
+    assets_dir: Path = field(default=ROOT / "node_modules", metadata={"help": "JavaScript packages installed by npm ci"})
     queries_dir: Path = field(default=ROOT / "queries", metadata={"help": "named SPARQL queries (*.rq)"})
     store_dir: Path = field(default=ROOT / "var" / "store", metadata={"help": "where built stores live"})
     serve_from: Path | None = field(default=None, metadata={"help": "serve this Oxigraph store directory or RDF file instead"})

@@ -1,0 +1,92 @@
+// The explorer: modules as a network (Cytoscape.js, installed from package-lock.json and served by us),
+// edges coloured by kind of relation, a filter per kind, a search box, a click opens the module's page.
+"use strict";
+
+const COLOURS = {
+  reference: "#0b5cad", funding: "#2c7a2c", project: "#b35c00", town: "#7b2ea8", "network-type": "#a61e4d",
+  literature: "#0b7285", "target-group": "#8a6d00", "field-of-action": "#566573",
+};
+const MODULES = "SELECT ?n ?title WHERE { ?m <https://w3id.org/quartiers-kg/ontology#moduleNumber> ?n " +
+  "OPTIONAL { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?title } }";
+
+async function json(url) {
+  const response = await fetch(url, { headers: { Accept: "application/sparql-results+json" } });
+  if (!response.ok) throw new Error(`${url}: ${response.status}`);
+  return response.json();
+}
+
+function elements(modules, relations) {
+  const nodes = modules.results.bindings.map((b) => ({
+    data: { id: b.n.value, label: b.n.value, title: b.title ? b.title.value : "" },
+  }));
+  const edges = new Map();
+  for (const b of relations.results.bindings) {
+    const kind = b.kind.value.startsWith("reference") ? "reference" : b.kind.value;
+    const [a, z] = [Number(b.number.value), Number(b.otherNumber.value)].sort((x, y) => x - y);
+    const id = `${a}-${z}-${kind}`;
+    if (!edges.has(id)) edges.set(id, { data: { id, source: String(a), target: String(z), kind, weight: Number(b.weight.value), via: b.via.value } });
+  }
+  return [...nodes, ...edges.values()];
+}
+
+function filters(cy, kinds) {
+  const box = document.getElementById("kinds");
+  for (const kind of kinds) {
+    const label = document.createElement("label");
+    const input = Object.assign(document.createElement("input"), { type: "checkbox", checked: true, value: kind });
+    input.addEventListener("change", () => cy.edges(`[kind = "${kind}"]`).style("display", input.checked ? "element" : "none"));
+    const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
+    swatch.style.background = COLOURS[kind] || "#999";
+    label.append(input, swatch, ` ${kind} (${cy.edges(`[kind = "${kind}"]`).length})`);
+    box.appendChild(label);
+  }
+}
+
+function search(cy) {
+  const input = document.getElementById("search");
+  input.addEventListener("input", () => {
+    const text = input.value.trim().toLowerCase();
+    cy.nodes().removeClass("match");
+    if (!text) return;
+    const found = cy.nodes().filter((n) => n.data("title").toLowerCase().includes(text) || n.id() === text);
+    found.addClass("match");
+    if (found.length) cy.animate({ fit: { eles: found, padding: 80 } }, { duration: 300 });
+  });
+}
+
+async function start() {
+  const status = document.getElementById("explore-status");
+  if (typeof cytoscape === "undefined") {
+    status.textContent = "Die Netzwerk-Bibliothek ist nicht installiert (npm ci); hier das Bild des Servers.";
+    document.getElementById("fallback").hidden = false;
+    return;
+  }
+  const [modules, relations] = await Promise.all([
+    json("/sparql?" + new URLSearchParams({ query: MODULES, format: "json" })),
+    json("/api/relations?format=json"),
+  ]);
+  const cy = cytoscape({
+    container: document.getElementById("network"),
+    elements: elements(modules, relations),
+    style: [
+      { selector: "node", style: { label: "data(label)", "font-size": 9, width: 18, height: 18, "background-color": "#fff",
+        "border-width": 1.5, "border-color": "#1d2a33", "text-valign": "center", "text-halign": "center" } },
+      { selector: "node.match", style: { "background-color": "#ffd43b", "border-width": 3 } },
+      { selector: "edge", style: { width: "mapData(weight, 1, 5, 1, 5)", opacity: 0.6, "curve-style": "haystack",
+        "line-color": (e) => COLOURS[e.data("kind")] || "#999" } },
+    ],
+    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 60 },
+    wheelSensitivity: 0.3,
+    maxZoom: 2.5,
+  });
+  cy.on("tap", "node", (event) => { window.location.href = "/module/" + event.target.id(); });
+  cy.on("mouseover", "node", (event) => { status.textContent = `Modul ${event.target.id()}: ${event.target.data("title")}`; });
+  filters(cy, [...new Set(cy.edges().map((e) => e.data("kind")))].sort());
+  search(cy);
+  status.textContent = `${cy.nodes().length} Module, ${cy.edges().length} Beziehungen`;
+  window.cy = cy;
+}
+
+document.addEventListener("DOMContentLoaded", () => start().catch((err) => {
+  document.getElementById("explore-status").textContent = "Fehler: " + err.message;
+}));
