@@ -29,12 +29,29 @@ function elements(modules, relations) {
   return [...nodes, ...edges.values()];
 }
 
+function shown(cy) {
+  // an edge shows when its kind is ticked and it is at least as strong as the chosen weight (references always)
+  const kinds = new Set([...document.querySelectorAll("#kinds input:checked")].map((i) => i.value));
+  const weight = Number(document.getElementById("min-weight").value);
+  cy.batch(() => cy.edges().forEach((e) => e.style("display", kinds.has(e.data("kind")) && (e.data("kind") === "reference" || e.data("weight") >= weight) ? "element" : "none")));
+}
+
+function weights(cy) {
+  // start with the weakest weight that keeps the picture readable: at most six edges a module
+  const select = document.getElementById("min-weight");
+  const strongest = Math.max(1, ...cy.edges().map((e) => e.data("weight")));
+  let start = 1;
+  while (start < strongest && cy.edges().filter((e) => e.data("weight") >= start).length > 6 * cy.nodes().length) start += 1;
+  for (let w = 1; w <= strongest; w += 1) select.appendChild(Object.assign(document.createElement("option"), { value: w, textContent: w, selected: w === start }));
+  select.addEventListener("change", () => shown(cy));
+}
+
 function filters(cy, kinds) {
   const box = document.getElementById("kinds");
   for (const kind of kinds) {
     const label = document.createElement("label");
     const input = Object.assign(document.createElement("input"), { type: "checkbox", checked: true, value: kind });
-    input.addEventListener("change", () => cy.edges(`[kind = "${kind}"]`).style("display", input.checked ? "element" : "none"));
+    input.addEventListener("change", () => shown(cy));
     const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
     swatch.style.background = COLOURS[kind] || "#999";
     label.append(input, swatch, ` ${kind} (${cy.edges(`[kind = "${kind}"]`).length})`);
@@ -75,13 +92,17 @@ async function start() {
       { selector: "edge", style: { width: "mapData(weight, 1, 5, 1, 5)", opacity: 0.6, "curve-style": "haystack",
         "line-color": (e) => COLOURS[e.data("kind")] || "#999" } },
     ],
-    layout: { name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 60 },
+    layout: { name: "preset" },
     wheelSensitivity: 0.3,
     maxZoom: 2.5,
   });
   cy.on("tap", "node", (event) => { window.location.href = "/module/" + event.target.id(); });
   cy.on("mouseover", "node", (event) => { status.textContent = `Modul ${event.target.id()}: ${event.target.data("title")}`; });
   filters(cy, [...new Set(cy.edges().map((e) => e.data("kind")))].sort());
+  weights(cy);
+  shown(cy);
+  cy.layout({ name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 60,
+    eles: cy.elements().filter((e) => e.isNode() || e.style("display") !== "none") }).run();
   search(cy);
   status.textContent = `${cy.nodes().length} Module, ${cy.edges().length} Beziehungen`;
   window.cy = cy;
