@@ -283,9 +283,6 @@ class GraphStore:
         """Run a query and read its answer within the time budget and the row cap."""
         return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout)
 
-    def quads(self, subject=None, predicate=None, obj=None):
-        return self._store.quads_for_pattern(subject, predicate, obj, None)
-
 
 def _term(term):
     """A queries.Term as a pyoxigraph term."""

@@ -10,12 +10,6 @@ from rdflib import URIRef
 
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"})
 
-# kinds of resource that have an IRI of their own under the base, in the order pages list them
-KINDS = (
-    "module", "scale", "network-type", "funding", "user-role", "target-group", "field-of-action",
-    "project", "place", "case", "literature", "agent", "link", "scheme", "activity", "graph",
-)
-
 
 def slug(text: str, limit: int = 60) -> str:
     """A readable, stable key for a label: lower case, umlauts spelt out, '-' between words.
