@@ -54,3 +54,16 @@ def test_partitioned_check_equals_whole_check(generated, shapes):
     assert {str(v) for v in parts} == {str(v) for v in whole}
     assert any("module/3/step/2" in str(v) for v in whole) and any("funding/kommune" in str(v) for v in whole)
     assert any("module/5>" in str(v) for v in whole) and any("share a position" in str(v) for v in whole)
+
+
+def test_blank_nodes_in_curated_turtle_are_checked(shapes):
+    from rdflib import BNode, RDF
+    from rdflib.namespace import FOAF
+
+    partition = to_partition([], str(KG), datetime(2026, 1, 1, tzinfo=timezone.utc))
+    agent = BNode()
+    partition.add((agent, RDF.type, FOAF.Agent))  # an agent without foaf:name breaks AgentShape
+    partition.add((KG["literature/x"], RDF.type, QK.LiteratureItem))
+    whole = check(partition.graph(), shapes)
+    parts = check_partition(partition, shapes, chunk_size=7, processes=1)
+    assert any(v.focus == str(agent) for v in parts) and len(parts) == len(whole) >= 2

@@ -88,7 +88,10 @@ def _relative(path: Path) -> Path:
 def data_partition(batch: Batch, settings: Settings) -> Partition:
     """The instance data: the modules, plus the curated Turtle under data/, grouped by what it describes."""
     partition = to_partition((p.module for p in batch.pages), settings.base_iri, ingest_time())
+    store = Path(settings.store_dir).resolve()
     for ttl in sorted(Path(settings.source_dir).rglob("*.ttl")):
+        if store in ttl.resolve().parents:  # a store kept inside the source folder is output, not input
+            continue
         for triple in Graph().parse(ttl, format="turtle"):
             partition.add(triple)
     return partition

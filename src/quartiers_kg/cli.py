@@ -96,30 +96,36 @@ def _build(settings: Settings):
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_context
 def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Check pages or Turtle files (default: data/) against the SHACL shapes; exit 1 on any violation."""
+    """Check pages or Turtle files (default: data/) against the SHACL shapes; exit 1 on any violation.
+
+    Checks group by group in QKG_BUILD_PROCESSES processes, as `build` does.
+    """
     from rdflib import Graph
 
-    from .build import data_graph, page_files, read_pages
-    from .validate import gate, load_shapes
+    from .build import CHUNK, data_partition, page_files, read_pages
+    from .rdf.mapping import Partition
+    from .validate import check_partition, gate_violations, load_shapes
 
     settings = _settings(ctx)
     turtle = [p for p in paths if p.suffix == ".ttl"]
     pages = [p for p in paths if p.suffix != ".ttl"] or ([] if turtle else [Path(settings.source_dir) / "modules"])
     batch = read_pages(page_files(pages))
     _report(batch)
-    graph = data_graph(batch, settings) if pages else Graph()
+    partition = data_partition(batch, settings) if pages else Partition(settings.base_iri)
     for path in turtle:
         try:
-            graph.parse(path, format="turtle")
+            for triple in Graph().parse(path, format="turtle"):
+                partition.add(triple)
         except Exception as err:  # rdflib raises many parser exception types
             _fail(QuartiersError(f"{path}: not valid Turtle: {err}"))
+    triples = sum(len(set(group)) for group in partition.groups.values())
     try:
-        gate(graph, load_shapes(settings.shapes_dir))
+        gate_violations(check_partition(partition, load_shapes(settings.shapes_dir), CHUNK, settings.build_processes))
     except ValidationFailed as err:
         click.echo(err.report, err=True)
-        click.echo(f"invalid: {err.violations} violation(s) in {len(graph)} triples", err=True)
+        click.echo(f"invalid: {err.violations} violation(s) in {triples} triples", err=True)
         sys.exit(1)
-    click.echo(f"valid: {len(graph)} triples conform to the shapes")
+    click.echo(f"valid: {triples} triples conform to the shapes")
 
 
 @main.command()
