@@ -205,3 +205,20 @@ def test_page_without_title_line_is_read_with_a_warning():
     parsed = parse_page(full_page().split("\n", 2)[2], 5, path="druck_05.txt")
     assert parsed.module.title is None and parsed.module.objective.startswith("Ein Ziel")
     assert parsed.problems[0].line == 1 and "no title line" in parsed.problems[0].message
+
+
+TEMPLATE_LINES = ["Modul X", "Zielsetzung", "Links", "Projekte", "Literatur", "", "  1. a", "- b", "Fey, G. (2007):",
+                  "Modul 3: x", "Prozessphase:", "eignet sich zur konkreten Umsetzung", "Finanzierung", "Kommune",
+                  "Dieses Modul wurde bisher von 2 Nutzern bewertet.", "Umsetzung und Durchführung", "Text.",
+                  "Einschätzungen zu diesem Modul von Nutzerinnen und Nutzer", "Wichtige Umsetzungsschritte / Aufwandsabschätzung"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TEMPLATE_LINES), max_size=60))
+def test_template_lines_in_any_order_parse_or_raise_our_error(lines):
+    try:
+        parsed = parse_page("\n".join(lines), 1)
+    except SourcePageError as err:
+        assert err.message
+    else:
+        assert parsed.module.number == 1 and all(p.message for p in parsed.problems)
