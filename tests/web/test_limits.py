@@ -47,21 +47,17 @@ def test_runaway_query_is_stopped_and_others_still_answer(strict_server):
     outcome = {}
 
     def runaway():
-        started = time.monotonic()
         outcome["status"], outcome["body"] = get(url, RUNAWAY)
-        outcome["seconds"] = time.monotonic() - started
 
     thread = threading.Thread(target=runaway)
     thread.start()
     time.sleep(0.5)
-    cheap_started = time.monotonic()
     status, body = get(url, CHEAP)
-    cheap_seconds = time.monotonic() - cheap_started
+    answered_while_running = thread.is_alive()  # the cheap answer came before the runaway one's 503
     thread.join(30)
     assert status == 200 and json.loads(body)["boolean"] is True
-    assert cheap_seconds < 1.5, "a cheap query waited for the runaway one"
+    assert answered_while_running, "the cheap query waited for the runaway one"
     assert outcome["status"] == 503 and b"time budget of 2 s" in outcome["body"]
-    assert outcome["seconds"] < 6
     # the worker that ran it is retired (its thread cannot be cancelled) and gunicorn starts a new one
     deadline = time.monotonic() + 10
     while (workers_of(proc.pid) & before) == before and time.monotonic() < deadline:
