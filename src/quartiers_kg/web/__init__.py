@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 4096
     app.json.ensure_ascii = False
 
-    from . import api, caching, errors, harvest, pages, sparql
+    from . import api, caching, errors, explore, harvest, pages, sparql
 
     errors.register(app)
     caching.register(app)
@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(sparql.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(harvest.bp)
+    app.register_blueprint(explore.bp)
     app.register_blueprint(pages.bp)  # last: its catch-all route maps every other path to an IRI
     return app
 

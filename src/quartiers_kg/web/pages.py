@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, send_from_directory, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 
 from ..errors import QueryRejected, UnknownResource
-from ..figure import draw
 from ..model import DIMENSIONS
 from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
 from ..store import parse_turtle, plain, serialize_graph
@@ -102,37 +99,6 @@ def _queries():
 def _jsonld(data: dict) -> Markup:
     """JSON for a <script> element: '</' cannot close the element early."""
     return Markup(json.dumps(data, ensure_ascii=False, indent=1).replace("</", "<\\/"))
-
-
-@bp.route("/explore")
-def explore():
-    return render_template("explore.html")
-
-
-@bp.route("/explore.svg")
-def explore_picture():
-    """The relation graph drawn on the server, for browsers without the graph library (cached per version)."""
-    store = get_store()
-    cached = current_app.extensions.get("quartiers_picture")
-    if cached is None or cached[0] != store.info.version:
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "modules.svg"
-            draw(store, current_app.config["QUERIES"]["module-relations"].text, path, settings().max_rows, settings().query_timeout)
-            cached = (store.info.version, path.read_bytes())
-        current_app.extensions["quartiers_picture"] = cached
-    return Response(cached[1], content_type="image/svg+xml")
-
-
-ASSETS = {"cytoscape.min.js": "cytoscape/dist/cytoscape.min.js"}
-
-
-@bp.route("/assets/<name>")
-def asset(name: str):
-    """Third-party JavaScript, installed by `npm ci` from package-lock.json, served by us (works offline)."""
-    if name not in ASSETS or not (settings().assets_dir / ASSETS[name]).is_file():
-        raise UnknownResource(f"asset {name!r} is not installed: run 'npm ci' in the checkout")
-    folder, file = (settings().assets_dir / ASSETS[name]).parent, ASSETS[name].rsplit("/", 1)[-1]
-    return send_from_directory(folder, file, mimetype="text/javascript", max_age=86400)
 
 
 @bp.route("/ontology/<version>")
