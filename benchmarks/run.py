@@ -17,7 +17,6 @@ import json
 import math
 import os
 import random
-import re
 import shutil
 import socket
 import statistics
@@ -41,7 +40,7 @@ MIX = {
     "counts by funding": f"SELECT ?f (COUNT(?m) AS ?n) WHERE {{ ?m <{QK}fundingSource> ?f }} GROUP BY ?f ORDER BY DESC(?n)",
     "text filter": f"SELECT ?m ?t WHERE {{ ?m a <{QK}Module> ; <{LABEL}> ?t FILTER (CONTAINS(LCASE(STR(?t)), \"netzwerk\")) }} LIMIT 50",
     "describe": f"DESCRIBE <{BASE}module/{{n}}>",
-    "literature by year": f"SELECT ?item ?title WHERE {{ ?item <http://purl.org/dc/terms/issued> ?y ; <http://purl.org/dc/terms/title> ?title FILTER (STR(?y) = \"{{year}}\") }}",
+    "literature by year": "SELECT ?item ?title WHERE { ?item <http://purl.org/dc/terms/issued> ?y ; <http://purl.org/dc/terms/title> ?title FILTER (STR(?y) = \"{year}\") }",
     "ask": f"ASK {{ <{BASE}module/{{n}}> a <{QK}Module> }}",
 }
 OURS_ONLY = {

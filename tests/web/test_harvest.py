@@ -10,7 +10,7 @@ from urllib.parse import urldefrag
 import pyoxigraph as ox
 import pytest
 from pyshacl import validate
-from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import DCAT
 
 from quartiers_kg.config import ROOT
