@@ -18,7 +18,7 @@ from .rdf.namespaces import bind_prefixes
 from .rdf.uris import Minter
 from .source import read_page
 from .rdf.description import Publisher, describe_dataset, statistics
-from .store import DESCRIPTION_FILE, BuildInfo, NewStore
+from .store import BuildInfo, NewStore, uploader
 from .validate import check_partition, gate_violations, load_shapes
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
@@ -146,7 +146,5 @@ def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildIn
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         meta = describe_dataset(settings.base_iri, new.version, built_at, new.counts, stats, dumps, publisher, lists)
         new.load(str(mint.graph("meta")), meta)
-        # Oxigraph stores xsd:nonNegativeInteger as xsd:integer; the file keeps the description as written
-        new.attach(DESCRIPTION_FILE, meta.serialize(format="turtle", encoding="utf-8"))
         advance(1)
-        return new.publish(), batch
+        return new.publish(uploader(settings)), batch

@@ -24,12 +24,14 @@ def _fail(err: QuartiersError) -> None:
 @click.option("--store-dir", type=click.Path(path_type=Path), help="where built stores live (QKG_STORE_DIR)")
 @click.option("--source-dir", type=click.Path(path_type=Path), help="source pages and curated Turtle (QKG_SOURCE_DIR)")
 @click.option("--base-iri", help="canonical IRI base of the dataset (QKG_BASE_IRI)")
+@click.option("--store", help="a remote SPARQL engine, sparql+http://host/path of its query endpoint (QKG_STORE); "
+              "credentials only from QKG_STORE_USER and QKG_STORE_PASSWORD")
 @click.version_option(package_name="quartiers-kg")
 @click.pass_context
-def main(ctx: click.Context, store_dir, source_dir, base_iri) -> None:
+def main(ctx: click.Context, store_dir, source_dir, base_iri, store) -> None:
     """Build, validate, query and serve the Modulbaukasten knowledge graph."""
     try:
-        ctx.obj = Settings.from_env(store_dir=store_dir, source_dir=source_dir, base_iri=base_iri)
+        ctx.obj = Settings.from_env(store_dir=store_dir, source_dir=source_dir, base_iri=base_iri, store=store)
     except QuartiersError as err:
         raise click.UsageError(str(err)) from err
 
@@ -136,7 +138,7 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 def query(ctx: click.Context, query: str, fmt: str) -> None:
     """Run a SPARQL query (text, @file or - for stdin) against the built store."""
     from .guard import check_query
-    from .store import GraphStore
+    from .store import open_store
 
     settings = _settings(ctx)
     if query == "-":
@@ -145,7 +147,7 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
         query = Path(query[1:]).read_text(encoding="utf-8")
     try:
         own_dataset = check_query(query, settings.max_nesting, settings.max_query_bytes)
-        result = GraphStore(settings.store_dir).bounded_answer(query, sys.maxsize - 1, settings.query_timeout, own_dataset=own_dataset)
+        result = open_store(settings).bounded_answer(query, sys.maxsize - 1, settings.query_timeout, own_dataset=own_dataset)
         graph_fmt = fmt in ("turtle", "ntriples", "jsonld", "rdfxml")
         if (result.kind == "graph") != graph_fmt:
             fmt = "turtle" if result.kind == "graph" else "csv"
@@ -165,7 +167,7 @@ def render(ctx: click.Context, resource: str) -> None:
     from .rdf.reading import MODULE_GRAPH, module_from_graph
     from .rdf.uris import Minter
     from .source.render import render_page
-    from .store import GraphStore, serialize_graph
+    from .store import open_store, serialize_graph
 
     settings = _settings(ctx)
     mint = Minter(settings.base_iri)
@@ -174,7 +176,7 @@ def render(ctx: click.Context, resource: str) -> None:
         raise click.BadParameter(f"expected module/<n>, <n> or a module IRI, found {resource!r}", param_hint="RESOURCE")
     iri = mint.module(int(number))
     try:
-        triples = GraphStore(settings.store_dir).query(MODULE_GRAPH, substitutions={"m": Term(str(iri), iri=True)})
+        triples = open_store(settings).query(MODULE_GRAPH, substitutions={"m": Term(str(iri), iri=True)})
         graph = Graph().parse(data=serialize_graph(triples, "ntriples"), format="nt")
         click.echo(render_page(module_from_graph(graph, URIRef(iri))), nl=False)
     except QuartiersError as err:
@@ -191,12 +193,12 @@ def graph(ctx: click.Context, output: Path, kinds: tuple[str, ...], min_weight: 
     """Draw how the modules of the built store relate, as a picture for a report."""
     from .figure import draw
     from .queries import load_queries
-    from .store import GraphStore
+    from .store import open_store
 
     settings = _settings(ctx)
     try:
         relations = load_queries(settings.queries_dir)["module-relations"].text
-        count = draw(GraphStore(settings.store_dir), relations, output, settings.max_rows * 10, settings.query_timeout * 6,
+        count = draw(open_store(settings), relations, output, settings.max_rows * 10, settings.query_timeout * 6,
                      kinds, min_weight)
     except QuartiersError as err:
         _fail(err)
@@ -215,12 +217,16 @@ def serve(ctx: click.Context, source, host, port, workers) -> None:
     SOURCE, if given, is served instead: an Oxigraph store directory (read-only) or an RDF file.
     """
     from .server import run
-    from .store import has_store
+    from .store import is_published
 
     changes = dict(host=host, port=port, workers=workers, serve_from=source)
     settings = _settings(ctx).with_(**{k: v for k, v in changes.items() if v is not None})
-    if not settings.serve_from and not has_store(settings.store_dir):
-        click.echo(f"no store in {settings.store_dir}: building it from {settings.source_dir}", err=True)
+    try:
+        published = is_published(settings)
+    except QuartiersError as err:
+        _fail(err)
+    if not published:
+        click.echo(f"nothing published in {settings.store or settings.store_dir}: building it from {settings.source_dir}", err=True)
         _build(settings)
     click.echo(f"serving on http://{settings.host}:{settings.port}/", err=True)
     run(settings)

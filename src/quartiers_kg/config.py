@@ -30,6 +30,15 @@ class Settings:
     queries_dir: Path = field(default=ROOT / "queries", metadata={"help": "named SPARQL queries (*.rq)"})
     store_dir: Path = field(default=ROOT / "var" / "store", metadata={"help": "where built stores live"})
     serve_from: Path | None = field(default=None, metadata={"help": "serve this Oxigraph store directory or RDF file instead"})
+    store: str = field(default="", metadata={"help": "a remote SPARQL engine instead of the embedded store: sparql+http(s)://… "
+                                                     "of its query endpoint"})
+    store_update_url: str = field(default="", metadata={"help": "the engine's SPARQL Update endpoint (default: the query endpoint)"})
+    store_graph_store_url: str = field(default="", metadata={"help": "the engine's Graph Store Protocol endpoint, for loading "
+                                                                     "(default: load by SPARQL Update)"})
+    store_user: str = field(default="", metadata={"help": "user name for the engine (from the environment only)"})
+    store_password: str = field(default="", repr=False, metadata={"help": "password for the engine (from the environment only)"})
+    store_chunk_triples: int = field(default=50_000, metadata={"help": "triples sent to the engine per request when publishing"})
+    store_refresh: float = field(default=2.0, metadata={"help": "seconds between looks at what the engine has published"})
     host: str = field(default="127.0.0.1", metadata={"help": "address the server binds"})
     port: int = field(default=5000, metadata={"help": "port the server binds"})
     workers: int = field(default=2, metadata={"help": "server worker processes"})
@@ -53,12 +62,14 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
             raise QuartiersError(f"base_iri must be an http(s) IRI ending in '/' or '#', found {self.base_iri!r}")
-        for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "page_size", "build_processes"):
+        for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "page_size", "build_processes", "store_chunk_triples"):
             if getattr(self, name) < 1:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
         for name in ("memory_max_triples", "cache_bytes"):
             if getattr(self, name) < 0:
                 raise QuartiersError(f"setting {name} must not be negative, found {getattr(self, name)}")
+        if self.store and not self.store.startswith(("sparql+http://", "sparql+https://")):
+            raise QuartiersError(f"setting store must be sparql+http(s)://host/path of a query endpoint, found {self.store!r}")
         if self.query_timeout <= 0:
             raise QuartiersError(f"setting query_timeout must be positive, found {self.query_timeout}")
 

@@ -8,6 +8,8 @@ refused here, on the query's tokens, so that words inside strings, IRIs and comm
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from .errors import QueryRejected
 
@@ -53,6 +55,8 @@ def check_query(query: str, max_nesting: int, max_bytes: int) -> bool:
                 raise QueryRejected("SERVICE is not allowed on this endpoint: it would make the server fetch from other sites", "query")
             if word in _UPDATE_WORDS:
                 raise QueryRejected(f"this endpoint is read-only: {word} (SPARQL Update) is not accepted", "query", status=400)
+        elif m.group().lower().startswith(("<bif:", "<sql:")):
+            raise QueryRejected(f"{m.group()} is not allowed: engine built-in functions are not part of SPARQL", "query")
         elif m.lastgroup == "char":
             c = m.group("char")
             if c in "{(":
@@ -63,3 +67,77 @@ def check_query(query: str, max_nesting: int, max_bytes: int) -> bool:
             elif c in "})":
                 depth -= 1
     return has_from
+
+
+@dataclass(frozen=True)
+class Shape:
+    """Where the parts of a query are, for a store that must rewrite it before an engine sees it.
+
+    `dataset` holds the IRIs of FROM and FROM NAMED (resolved), `dataset_spans` their places in the
+    text; `pattern_at` is the offset just inside the brace that opens the query pattern.
+    """
+
+    form: str
+    form_at: int
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
+    dataset_spans: tuple[tuple[int, int], ...] = ()
+    pattern_at: int | None = None
+
+
+def read_shape(query: str, base_iri: str | None = None) -> Shape:
+    """Find the query form, the dataset clauses and the query pattern's opening brace.
+
+    >>> s = read_shape("PREFIX g: <http://g/> SELECT * FROM g:a FROM NAMED <b> WHERE { ?s ?p ?o }", "http://x/")
+    >>> s.form, s.from_graphs, s.from_named, s.pattern_at
+    ('SELECT', ('http://g/a',), ('http://x/b',), 62)
+    >>> read_shape("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").pattern_at
+    30
+    """
+    prefixes: dict[str, str] = {}
+    base = base_iri or ""
+    form, form_at, depth, after_where = "", -1, 0, False
+    froms: dict[bool, list[str]] = {False: [], True: []}
+    spans: list[tuple[int, int]] = []
+    pattern_at = None
+    tokens = list(_tokens(query))
+    for i, (kind, text, start, end) in enumerate(tokens):
+        upper = text.upper()
+        if kind == "word" and depth == 0:
+            if upper == "BASE" and i + 1 < len(tokens):
+                base = urljoin(base, tokens[i + 1][1][1:-1])
+            elif upper == "PREFIX" and i + 2 < len(tokens):
+                prefixes[tokens[i + 1][1].rstrip(":")] = urljoin(base, tokens[i + 2][1][1:-1])
+            elif upper in ("SELECT", "CONSTRUCT", "DESCRIBE", "ASK") and not form:
+                form, form_at = upper, start
+            elif upper == "WHERE" and form:
+                after_where = True
+            elif upper == "FROM" and form:
+                named = i + 1 < len(tokens) and tokens[i + 1][1].upper() == "NAMED"
+                at = i + 2 if named else i + 1
+                if at < len(tokens):
+                    froms[named].append(_resolve(tokens[at][1], prefixes, base))
+                    spans.append((start, tokens[at][3]))
+        elif kind == "char":
+            if text == "{":
+                if depth == 0 and pattern_at is None and form and (after_where or form != "CONSTRUCT"):
+                    pattern_at = end
+                depth += 1
+            elif text == "}":
+                depth -= 1
+    return Shape(form, form_at, tuple(froms[False]), tuple(froms[True]), tuple(spans), pattern_at)
+
+
+def _tokens(query: str):
+    for m in _TOKEN.finditer(query):
+        kind = m.lastgroup
+        if kind == "skip" and m.group().startswith("#"):
+            continue
+        yield kind, m.group(), m.start(), m.end()
+
+
+def _resolve(token: str, prefixes: dict[str, str], base: str) -> str:
+    if token.startswith("<"):
+        return urljoin(base, token[1:-1])
+    prefix, _, local = token.partition(":")
+    return prefixes.get(prefix, prefix + ":") + local

@@ -9,7 +9,7 @@ from flask import Flask, current_app
 from ..config import Settings
 from ..queries import load_queries
 from ..rdf.uris import Minter
-from ..store import GraphStore
+from ..store import GraphStore, RemoteStore, open_store
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -34,14 +34,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     return app
 
 
-def get_store() -> GraphStore:
+def get_store() -> GraphStore | RemoteStore:
     """The read-only store of this process, opened on first use (after a server forks its workers)."""
     app = current_app
     cached = app.extensions.get("quartiers_store")
     if cached is None or cached[0] != os.getpid():
-        cfg = app.config["SETTINGS"]
-        store = GraphStore.foreign(cfg.serve_from) if cfg.serve_from else GraphStore(cfg.store_dir, cfg.memory_max_triples)
-        cached = (os.getpid(), store)
+        cached = (os.getpid(), open_store(app.config["SETTINGS"]))
         app.extensions["quartiers_store"] = cached
     return cached[1]
 

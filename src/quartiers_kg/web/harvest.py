@@ -5,10 +5,12 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, current_app, redirect, request, send_from_directory, url_for
-from rdflib import Graph
+from rdflib import XSD, Graph, Literal
+from rdflib.namespace import DCAT
 
 from ..errors import UnknownResource
-from ..store import DESCRIPTION_FILE, DUMP_FORMATS
+from ..rdf.namespaces import bind_prefixes
+from ..store import DUMP_FORMATS, serialize_graph
 from . import get_store, minter
 from .negotiation import choose
 
@@ -17,17 +19,22 @@ bp = Blueprint("harvest", __name__)
 RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt", "application/rdf+xml": "xml"}
 DUMP_TYPES = {name: "application/gzip" if gz else media for name, _, media, gz in DUMP_FORMATS}
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as sitemaps.org allows
+DESCRIPTION = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{meta}> {{ ?s ?p ?o }} }}"
 SUBJECTS = """SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }} ORDER BY ?s"""
 
 
 def description() -> Graph:
-    """The dataset's VoID/DCAT description exactly as the build wrote it (read once per process and version)."""
+    """The dataset's VoID/DCAT description: the meta graph, read once per process and version."""
     store = get_store()
-    if store.path is None:
-        raise UnknownResource("this store was not built by quartiers-kg: it has no dataset description")
+    meta = str(minter().graph("meta"))
     cached = current_app.extensions.get("quartiers_description")
     if cached is None or cached[0] != store.info.version:
-        cached = (store.info.version, Graph().parse(store.path / DESCRIPTION_FILE, format="turtle"))
+        if meta not in store.info.graphs:
+            raise UnknownResource("this store was not built by quartiers-kg: it has no dataset description")
+        graph = Graph().parse(data=serialize_graph(store.query(DESCRIPTION.format(meta=meta)), "ntriples"), format="nt")
+        for dist, size in list(graph.subject_objects(DCAT.byteSize)):  # stores keep it as xsd:integer; DCAT-AP wants
+            graph.set((dist, DCAT.byteSize, Literal(size.toPython(), datatype=XSD.nonNegativeInteger)))
+        cached = (store.info.version, bind_prefixes(graph))
         current_app.extensions["quartiers_description"] = cached
     return cached[1]
 
@@ -52,7 +59,7 @@ def void():
 
 @bp.route("/dcat")
 def dcat():
-    """The DCAT catalog as one document, exactly as built (the store keeps byte sizes as xsd:integer)."""
+    """The DCAT catalog as one document."""
     return description_response("/catalog")
 
 
@@ -62,7 +69,7 @@ def dump(name: str):
         raise UnknownResource(f"no dump {name!r}; the dumps are: {', '.join(DUMP_TYPES)}")
     store = get_store()
     if store.path is None:
-        raise UnknownResource("this store was not built by quartiers-kg: it has no dumps")
+        raise UnknownResource(f"the dumps of build {store.info.version} are not on this server: they are kept where it was built")
     response = send_from_directory(store.path / "dumps", name, mimetype=DUMP_TYPES[name], as_attachment=True,
                                    conditional=True, etag=f"{store.info.version}-{name}")
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -1,4 +1,4 @@
-"""The only door to Oxigraph: build a store beside the live one, swap it in, open it read-only, query it."""
+"""The embedded store: build an on-disk Oxigraph store beside the live one, swap it in, open it read-only."""
 
 from __future__ import annotations
 
@@ -7,46 +7,25 @@ import hashlib
 import itertools
 import json
 import os
-import queue
 import shutil
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TypeVar
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from .errors import QueryRejected, QueryTimeout, StoreError
-from .rdf.namespaces import PREFIXES
+from ..errors import QueryRejected, StoreError
+from ..rdf.namespaces import PREFIXES
+from .answers import DEFAULT_GRAPH, GRAPH_FORMATS, Answer, answer, plain, run_bounded, to_term
 
-T = TypeVar("T")
 CURRENT = "current"
 META = "build.json"
-DESCRIPTION_FILE = "dataset.ttl"
-DEFAULT_GRAPH = "urn:x-arq:DefaultGraph"  # the name Jena and others give the default graph
-
-# Media types pyoxigraph serialises, by name; the web layer negotiates among them.
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-}
 
 
 @dataclass(frozen=True)
@@ -151,17 +130,18 @@ class NewStore:
         with ThreadPoolExecutor(len(DUMP_FORMATS)) as pool:
             return list(pool.map(lambda spec: write(*spec), DUMP_FORMATS))
 
-    def attach(self, name: str, data: bytes) -> None:
-        """Keep a file with the build (e.g. the dataset description exactly as written)."""
-        (self.dir / name).write_bytes(data)
+    def publish(self, upload: Callable[[ox.Store, BuildInfo], None] | None = None) -> BuildInfo:
+        """Close the new store and swap it in atomically; first hand it to `upload` (a remote engine), if given.
 
-    def publish(self) -> BuildInfo:
-        """Close the new store and swap it in atomically."""
+        If the upload fails, nothing is swapped: the local and the remote store keep serving the same build.
+        """
+        info = BuildInfo(self.version, datetime.now(timezone.utc).isoformat(timespec="seconds"), dict(self.counts))
         try:
             self._store.flush()
+            if upload:
+                upload(self._store, info)
             self._store.optimize()
             self._store = None
-            info = BuildInfo(self.version, datetime.now(timezone.utc).isoformat(timespec="seconds"), dict(self.counts))
             (self.dir / META).write_text(json.dumps(info.__dict__, indent=2), encoding="utf-8")
         except OSError as err:
             shutil.rmtree(self.dir, ignore_errors=True)
@@ -271,7 +251,7 @@ class GraphStore:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
         if substitutions:
-            kwargs["substitutions"] = {ox.Variable(name): _term(term) for name, term in substitutions.items()}
+            kwargs["substitutions"] = {ox.Variable(name): to_term(term) for name, term in substitutions.items()}
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as err:
@@ -284,126 +264,3 @@ class GraphStore:
         return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout)
 
 
-def _term(term):
-    """A queries.Term as a pyoxigraph term."""
-    if term.iri:
-        return ox.NamedNode(term.value)
-    if term.language:
-        return ox.Literal(term.value, language=term.language)
-    if term.datatype:
-        return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
-    return ox.Literal(term.value)
-
-
-def serialize_graph(triples, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Serialise triples with pyoxigraph's own writer, grouped by subject so that Turtle reads well."""
-    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes if fmt in ("turtle", "trig", "rdfxml") else None)
-
-
-
-@dataclass
-class Answer:
-    """A query's answer, cut at the row cap, ready to serialise in any format of its kind.
-
-    SELECT rows are re-encoded through pyoxigraph's own TSV reader, so that pyoxigraph's
-    serialisers write every format and the cap is known before the first byte is sent.
-    """
-
-    kind: str  # "solutions", "boolean" or "graph"
-    truncated: bool = False
-    boolean: ox.QueryBoolean | None = None
-    variables: list = field(default_factory=list)
-    rows: list = field(default_factory=list)
-    triples: list = field(default_factory=list)
-
-    def serialize(self, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-        if self.kind == "graph":
-            return serialize_graph(self.triples, fmt, prefixes)
-        if self.kind == "boolean":
-            return self.boolean.serialize(format=RESULT_FORMATS[fmt])
-        lines = ["\t".join(str(v) for v in self.variables)]
-        lines += ["\t".join("" if term is None else str(term) for term in row) for row in self.rows]
-        solutions = ox.parse_query_results(("\n".join(lines) + "\n").encode(), ox.QueryResultsFormat.TSV)
-        return solutions.serialize(format=RESULT_FORMATS[fmt])
-
-
-class _QueryThreads:
-    """Daemon threads kept between queries: a runaway query must not keep its process from exiting,
-    which the standard thread pool would (it joins its threads at exit)."""
-
-    def __init__(self):
-        self.jobs: queue.SimpleQueue = queue.SimpleQueue()
-        self.idle = 0
-        self.lock = threading.Lock()
-
-    def submit(self, work: Callable[[], T]) -> Future:
-        future: Future = Future()
-        with self.lock:
-            if self.idle == 0:
-                threading.Thread(target=self._serve, name="query", daemon=True).start()
-            else:
-                self.idle -= 1
-        self.jobs.put((work, future))
-        return future
-
-    def _serve(self) -> None:
-        while True:
-            work, future = self.jobs.get()
-            try:
-                future.set_result(work())
-            except BaseException as err:  # handed to the waiting request, which re-raises it
-                future.set_exception(err)
-            with self.lock:
-                self.idle += 1
-
-
-_THREADS: tuple[int, _QueryThreads] | None = None
-
-
-def run_bounded(work: Callable[[], T], timeout: float) -> T:
-    """Run `work` on a query thread and wait at most `timeout` seconds for it.
-
-    pyoxigraph releases the GIL while it evaluates, so the waiting thread keeps control even while
-    the engine sorts a cartesian product. A runaway evaluation cannot be cancelled from Python: the
-    caller answers QueryTimeout and ends the process (the server retires the worker after answering).
-
-    :raises QueryTimeout: when `work` has not finished in time.
-    """
-    global _THREADS
-    if _THREADS is None or _THREADS[0] != os.getpid():
-        _THREADS = (os.getpid(), _QueryThreads())
-    future = _THREADS[1].submit(work)
-    try:
-        return future.result(timeout)
-    except FutureTimeout as err:
-        raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped") from err
-
-
-def answer(result, max_rows: int) -> Answer:
-    """Read a pyoxigraph result up to `max_rows` (one more tells whether it was cut)."""
-    if isinstance(result, ox.QueryBoolean):
-        return Answer("boolean", boolean=result)
-    if isinstance(result, ox.QuerySolutions):
-        variables = result.variables
-        rows = [tuple(solution) for solution in itertools.islice(result, max_rows + 1)]  # in variable order
-        return Answer("solutions", len(rows) > max_rows, variables=variables, rows=rows[:max_rows])
-    triples = list(itertools.islice(result, max_rows + 1))
-    return Answer("graph", len(triples) > max_rows, triples=triples[:max_rows])
-
-
-def plain(term) -> dict:
-    """A pyoxigraph term as a plain dict for templates: type, value, and lang or datatype."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "iri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        return {"type": "literal", "value": term.value, "lang": term.language, "datatype": term.datatype.value}
-    return {"type": "triple", "value": str(term)}
-
-
-
-def parse_turtle(text: str) -> list:
-    """Triples from Turtle text (for the small documents the web layer writes)."""
-    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
