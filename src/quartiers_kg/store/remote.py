@@ -118,7 +118,7 @@ class RemoteStore:
     def __init__(self, engine: Engine, base_iri: str, local_root: Path | None = None, refresh: float = 2.0):
         self.engine, self.local_root, self.refresh = engine, local_root, refresh
         mint = Minter(base_iri)
-        self.published = [str(mint.graph(name)) for name in GRAPHS]
+        self.ours = [str(mint.graph(name)) for name in GRAPHS]
         self.dataset_iri, self.meta = str(mint.iri("dataset")), str(mint.graph("meta"))
         self._info: tuple[float, BuildInfo] | None = None
 
@@ -182,7 +182,7 @@ class RemoteStore:
         if base_iri:
             text = f"BASE <{base_iri}>\n{text}"
         if default_graphs is None and named_graphs is None:
-            default_graphs = named_graphs = self.published
+            default_graphs = named_graphs = self.ours
         params = [("query", text)]
         params += [("default-graph-uri", g) for g in self._ours(default_graphs)]
         params += [("named-graph-uri", g) for g in self._ours(named_graphs)]
@@ -200,7 +200,7 @@ class RemoteStore:
 
     def _ours(self, graphs: Iterable[str]) -> list[str]:
         """The asked-for graphs that are published (others read as empty, as in the embedded store)."""
-        return [g for g in graphs if g in self.published] or [EMPTY_GRAPH]
+        return [g for g in graphs if g in self.ours] or [EMPTY_GRAPH]
 
     def bounded_answer(self, sparql: str, max_rows: int, timeout: float, **dataset) -> Answer:
         """Run a query and read its answer within the time budget and the row cap (the rest is not read)."""
