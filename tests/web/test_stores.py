@@ -278,10 +278,10 @@ def test_killing_a_build_half_way_leaves_what_is_served(published, tmp_path):
     env = {**os.environ, **{f"QKG_{k.upper()}": str(v) for k, v in settings.items()}}
     if published.store:
         engine = Engine.from_settings(published)
-        half_way = lambda: any(_count(engine, g) > 0 for g in _staging(engine))  # noqa: E731
+        half_way = lambda: any(_count(engine, g) > 0 for g in _staging(engine))
     else:
         root, builds = published.store_dir, set((published.store_dir / "builds").iterdir())
-        half_way = lambda: any((d / "oxigraph").exists() and d != (root / "current").resolve()  # noqa: E731
+        half_way = lambda: any((d / "oxigraph").exists() and d != (root / "current").resolve()
                                for d in set((root / "builds").iterdir()) - builds)
     proc = subprocess.Popen([sys.executable, "-m", "quartiers_kg", "build"], env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
