@@ -45,7 +45,14 @@ class QueryRejected(QuartiersError):
 
 
 class QueryTimeout(QuartiersError):
-    """A query ran past its wall-clock budget and was stopped (HTTP 503)."""
+    """A query ran past its wall-clock budget and was stopped (HTTP 503).
+
+    `in_process`: the evaluation still runs in this process (embedded store), not on a remote engine.
+    """
+
+    def __init__(self, message: str, in_process: bool = True):
+        self.in_process = in_process
+        super().__init__(message)
 
 
 class NotAcceptable(QuartiersError):

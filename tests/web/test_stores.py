@@ -24,7 +24,7 @@ from rdflib.namespace import DCAT, RDFS
 
 from quartiers_kg.build import build
 from quartiers_kg.config import Settings
-from quartiers_kg.errors import StoreError
+from quartiers_kg.errors import QueryTimeout, StoreError
 from quartiers_kg.store import Engine, RemoteStore, open_store
 from quartiers_kg.web import create_app
 
@@ -298,3 +298,13 @@ def test_killing_a_build_half_way_leaves_what_is_served(published, tmp_path):
     assert select(client, modules) == served
     build(published)
     assert not half_way()
+
+
+def test_time_budget_on_a_remote_engine(published):
+    """Past its budget a query is a QueryTimeout that does not retire the worker: the engine runs it, not us.
+    (The embedded store's runaway, which must retire its worker, is tested on a real server in test_limits.)"""
+    if not published.store:
+        pytest.skip("an embedded runaway keeps running in this process: tests/web/test_limits.py covers it")
+    with pytest.raises(QueryTimeout) as caught:
+        open_store(published).bounded_answer("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", 1, 0.05)
+    assert caught.value.in_process is False

@@ -117,7 +117,7 @@ class _QueryThreads:
 _THREADS: tuple[int, _QueryThreads] | None = None
 
 
-def run_bounded(work: Callable[[], T], timeout: float) -> T:
+def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True) -> T:
     """Run `work` on a query thread and wait at most `timeout` seconds for it.
 
     pyoxigraph releases the GIL while it evaluates, so the waiting thread keeps control even while
@@ -133,7 +133,7 @@ def run_bounded(work: Callable[[], T], timeout: float) -> T:
     try:
         return future.result(timeout)
     except FutureTimeout as err:
-        raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped") from err
+        raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped", in_process) from err
 
 
 def answer(result, max_rows: int) -> Answer:

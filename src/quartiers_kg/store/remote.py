@@ -204,7 +204,7 @@ class RemoteStore:
 
     def bounded_answer(self, sparql: str, max_rows: int, timeout: float, **dataset) -> Answer:
         """Run a query and read its answer within the time budget and the row cap (the rest is not read)."""
-        return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout)
+        return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout, in_process=False)
 
 
 def _check_syntax(sparql: str, shape) -> None:

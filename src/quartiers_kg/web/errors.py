@@ -47,7 +47,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(QuartiersError)
     def handle_ours(err: QuartiersError):
         status = status_of(err)
-        if isinstance(err, QueryTimeout):
+        if isinstance(err, QueryTimeout) and err.in_process:
             # the engine still runs the query in this process: the server retires the worker after answering
             request.environ[RETIRE_WORKER] = True
         if status == 500:
