@@ -308,3 +308,24 @@ def test_time_budget_on_a_remote_engine(published):
     with pytest.raises(QueryTimeout) as caught:
         open_store(published).bounded_answer("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f", 1, 0.05)
     assert caught.value.in_process is False
+
+
+def test_serve_publishes_into_an_empty_engine_first(tmp_path):
+    with oxigraph_server(tmp_path) as (remote, _):
+        settings = Settings.from_env({}, store_dir=tmp_path / "store", **remote)
+        assert RemoteStore(Engine.from_settings(settings), BASE).published() is None
+        with running_server(settings, **remote) as (url, _):
+            page = requests.get(url + "/module/116", headers={"Accept": "text/turtle"}, timeout=30)
+            assert page.status_code == 200 and "Netzwerkarbeit" in page.text
+        assert RemoteStore(Engine.from_settings(settings), BASE).published() is not None
+
+
+def test_an_unreachable_or_misnamed_engine_is_a_clear_error(runner, tmp_path):
+    from quartiers_kg.cli import main
+
+    result = runner.invoke(main, ["--store-dir", str(tmp_path), "--store", "sparql+http://127.0.0.1:9/query", "serve"])
+    assert result.exit_code == 1
+    assert "http://127.0.0.1:9/query cannot be reached" in result.output
+    result = runner.invoke(main, ["--store", "http://127.0.0.1:9/query", "build"])
+    assert result.exit_code == 2
+    assert "setting store must be sparql+http(s)://" in result.output

@@ -113,8 +113,6 @@ class RemoteStore:
     are on this machine (`local_root`, the store folder); the description is in the meta graph.
     """
 
-    in_memory = False
-
     def __init__(self, engine: Engine, base_iri: str, local_root: Path | None = None, refresh: float = 2.0):
         self.engine, self.local_root, self.refresh = engine, local_root, refresh
         mint = Minter(base_iri)
@@ -196,7 +194,9 @@ class RemoteStore:
         if solutions:
             result = ox.parse_query_results(response.raw, ox.QueryResultsFormat.XML)
             return _boolean(result) if shape.form == "ASK" else _closing(result, response)
-        return _closing((quad.triple for quad in ox.parse(response.raw, format=ox.RdfFormat.N_TRIPLES)), response)
+        media = response.headers.get("Content-Type", TRIPLES).split(";")[0].strip()
+        fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES  # text/plain is N-Triples (Virtuoso, Fuseki)
+        return _closing((quad.triple for quad in ox.parse(response.raw, format=fmt)), response)
 
     def _ours(self, graphs: Iterable[str]) -> list[str]:
         """The asked-for graphs that are published (others read as empty, as in the embedded store)."""
