@@ -110,6 +110,9 @@ def test_relations_for_the_explorer(client_of):
     assert response.status_code == 200, response.get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert {row["otherNumber"] for row in rows} == {"35", "69", "75"}
+    picture = ElementTree.fromstring(client_of.get("/explore.svg").get_data())  # drawn from the same store
+    texts = {"".join(t.itertext()).strip() for t in picture.iter("{http://www.w3.org/2000/svg}text")}
+    assert {"116", "35", "69", "75"} <= texts
 
 
 def test_union_default_graph_is_ours_only(client_of):
