@@ -62,35 +62,44 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
+def process_on_loopback(command: list[str], probe: str, log_path: Path, **popen):
+    """Start a server process, poll `probe` until it answers (60 s at most), yield it, stop it by its PID.
+
+    Its output goes to `log_path`, whose end is shown if it does not start.
+    """
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(probe, timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{command[0]} did not start: {log_path.read_text(errors='replace')[-2000:]}")
+                time.sleep(0.2)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
 def running_server(settings, **env):
     """A real `quartiers-kg serve` process (gunicorn) on loopback; yields (base URL, process). Stopped by its PID."""
     port = free_port()
     env = {**os.environ, "QKG_STORE_DIR": str(settings.store_dir), "QKG_PORT": str(port), "QKG_WORKERS": "2",
            **{f"QKG_{k.upper()}": str(v) for k, v in env.items()}}
-    log = tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "quartiers_kg", "serve"], env=env, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.seek(0)
-                raise RuntimeError(f"server did not start: {log.read().decode()[-2000:]}")
-            time.sleep(0.2)
-    try:
+    with tempfile.TemporaryDirectory() as folder, process_on_loopback(
+            [sys.executable, "-m", "quartiers_kg", "serve"], url + "/sparql?query=ASK%7B%7D", Path(folder) / "server.log",
+            env=env) as proc:
         yield url, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -7,45 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import free_port
-
-
-def _wait(url: str, proc: subprocess.Popen, log: Path, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"engine did not start: {log.read_text(errors='replace')[-2000:]}")
-            time.sleep(0.2)
-
-
-@contextlib.contextmanager
-def _running(command: list[str], probe: str, folder: Path):
-    log = folder / "engine.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, cwd=folder)
-    try:
-        _wait(probe, proc, log)
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+from .conftest import free_port, process_on_loopback
 
 
 def oxigraph_command() -> str:
@@ -61,7 +28,7 @@ def oxigraph_server(folder: Path):
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [oxigraph_command(), "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}", "--timeout-s", "30"]
-    with _running(command, f"{url}/query?query=ASK%7B%7D", folder) as proc:
+    with process_on_loopback(command, f"{url}/query?query=ASK%7B%7D", folder / "engine.log", cwd=folder) as proc:
         yield {"store": f"sparql+{url}/query", "store_update_url": f"{url}/update", "store_graph_store_url": f"{url}/store"}, proc
 
 
@@ -101,6 +68,6 @@ def virtuoso_server(folder: Path):
     (folder / "virtuoso.ini").write_text(VIRTUOSO_INI.format(dir=folder, sql_port=free_port(), http_port=http_port))
     url = f"http://127.0.0.1:{http_port}"
     command = [binary, "+foreground", "+configfile", str(folder / "virtuoso.ini")]
-    with _running(command, f"{url}/sparql?query=ASK%7B%7D", folder) as proc:
+    with process_on_loopback(command, f"{url}/sparql?query=ASK%7B%7D", folder / "engine.log", cwd=folder) as proc:
         yield {"store": f"sparql+{url}/sparql", "store_update_url": f"{url}/sparql-auth",
                "store_graph_store_url": f"{url}/sparql-graph-crud-auth", "store_user": "dba", "store_password": "dba"}, proc

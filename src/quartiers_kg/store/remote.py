@@ -63,8 +63,6 @@ class Engine:
             if response.status_code == 401 and self.credentials and self.session.auth is None:
                 challenge = response.headers.get("WWW-Authenticate", "").lower()
                 self.session.auth = (HTTPDigestAuth if challenge.startswith("digest") else HTTPBasicAuth)(*self.credentials)
-                if "data" in kwargs and hasattr(kwargs["data"], "seek"):
-                    kwargs["data"].seek(0)
                 response = self.session.request(method, url, timeout=timeout or self.timeout, **kwargs)
         except requests.RequestException as err:
             raise StoreError(f"the SPARQL engine at {url} cannot be reached: {err}") from err
