@@ -9,6 +9,8 @@ import click
 
 from .config import Settings
 from .errors import QuartiersError, ValidationFailed
+from .formats import BY_NAME, FORMATS, GRAPH, SOLUTIONS, of_kind
+from .rdf.namespaces import PREFIXES
 
 
 def _settings(ctx: click.Context) -> Settings:
@@ -132,8 +134,8 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("query")
-@click.option("--format", "fmt", default="csv", show_default=True,
-              type=click.Choice(["json", "xml", "csv", "tsv", "turtle", "ntriples", "jsonld", "rdfxml"]))
+@click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice([f.name for f in FORMATS if f.ox]),
+              help="for a graph answer a graph format, else a results format (else csv / turtle)")
 @click.pass_context
 def query(ctx: click.Context, query: str, fmt: str) -> None:
     """Run a SPARQL query (text, @file or - for stdin) against the built store."""
@@ -148,10 +150,9 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
     try:
         own_dataset = check_query(query, settings.max_nesting, settings.max_query_bytes)
         result = open_store(settings).bounded_answer(query, sys.maxsize - 1, settings.query_timeout, own_dataset=own_dataset)
-        graph_fmt = fmt in ("turtle", "ntriples", "jsonld", "rdfxml")
-        if (result.kind == "graph") != graph_fmt:
-            fmt = "turtle" if result.kind == "graph" else "csv"
-        sys.stdout.buffer.write(result.serialize(fmt))
+        kind = GRAPH if result.kind == "graph" else SOLUTIONS
+        chosen = BY_NAME[fmt] if BY_NAME[fmt].kind == kind else of_kind(kind)[0 if kind == GRAPH else 2]
+        sys.stdout.buffer.write(result.serialize(chosen, prefixes=PREFIXES))
     except QuartiersError as err:
         _fail(err)
 
@@ -167,7 +168,8 @@ def render(ctx: click.Context, resource: str) -> None:
     from .rdf.reading import MODULE_GRAPH, module_from_graph
     from .rdf.uris import Minter
     from .source.render import render_page
-    from .store import open_store, serialize_graph
+    from .formats import write_graph
+    from .store import open_store
 
     settings = _settings(ctx)
     mint = Minter(settings.base_iri)
@@ -177,7 +179,7 @@ def render(ctx: click.Context, resource: str) -> None:
     iri = mint.module(int(number))
     try:
         triples = open_store(settings).query(MODULE_GRAPH, substitutions={"m": Term(str(iri), iri=True)})
-        graph = Graph().parse(data=serialize_graph(triples, "ntriples"), format="nt")
+        graph = Graph().parse(data=write_graph(triples, BY_NAME["ntriples"]), format="nt")
         click.echo(render_page(module_from_graph(graph, URIRef(iri))), nl=False)
     except QuartiersError as err:
         _fail(err)

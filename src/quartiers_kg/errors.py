@@ -4,7 +4,9 @@ from __future__ import annotations
 
 
 class QuartiersError(Exception):
-    """Base of every error quartiers-kg raises on purpose."""
+    """Base of every error quartiers-kg raises on purpose; `status` is its HTTP status (500: unexpected)."""
+
+    status = 500
 
 
 class SourcePageError(QuartiersError):
@@ -29,19 +31,31 @@ class ValidationFailed(QuartiersError):
 
 
 class StoreError(QuartiersError):
-    """The store is missing, unreadable or could not be swapped."""
+    """The store is missing, unreadable or could not be swapped (HTTP 503)."""
+
+    status = 503
 
 
 class QueryRejected(QuartiersError):
-    """A SPARQL query or parameter that the public endpoint will not run (HTTP 400)."""
+    """A SPARQL query or parameter that the public endpoint will not run (HTTP 400); names the parameter."""
 
     status = 400
 
-    def __init__(self, message: str, parameter: str | None = None, status: int | None = None):
+    def __init__(self, message: str, parameter: str | None = None):
         self.parameter = parameter
-        if status:
-            self.status = status
         super().__init__(message)
+
+
+class RequestTooLarge(QueryRejected):
+    """A query text or body over the size limit (HTTP 413)."""
+
+    status = 413
+
+
+class UnsupportedMediaType(QueryRejected):
+    """A request body of a type or charset the endpoint does not read (HTTP 415)."""
+
+    status = 415
 
 
 class QueryTimeout(QuartiersError):
@@ -49,6 +63,8 @@ class QueryTimeout(QuartiersError):
 
     `in_process`: the evaluation still runs in this process (embedded store), not on a remote engine.
     """
+
+    status = 503
 
     def __init__(self, message: str, in_process: bool = True):
         self.in_process = in_process
@@ -58,6 +74,10 @@ class QueryTimeout(QuartiersError):
 class NotAcceptable(QuartiersError):
     """No representation fits the Accept header (HTTP 406)."""
 
+    status = 406
+
 
 class UnknownResource(QuartiersError):
     """An IRI or path that names nothing in the dataset (HTTP 404)."""
+
+    status = 404

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from .errors import QueryRejected
+from .errors import QueryRejected, RequestTooLarge
 
 # strings (long forms first), IRIs, comments, variables, prefixed names, words, single characters
 _TOKEN = re.compile(
@@ -44,7 +44,7 @@ def check_query(query: str, max_nesting: int, max_bytes: int) -> bool:
     quartiers_kg.errors.QueryRejected: SERVICE is not allowed on this endpoint: it would make the server fetch from other sites
     """
     if len(query.encode("utf-8")) > max_bytes:
-        raise QueryRejected(f"query is longer than {max_bytes} bytes", parameter="query", status=413)
+        raise RequestTooLarge(f"query is longer than {max_bytes} bytes", parameter="query")
     depth = deepest = 0
     has_from = False
     for m in _TOKEN.finditer(query):
@@ -54,7 +54,7 @@ def check_query(query: str, max_nesting: int, max_bytes: int) -> bool:
             if word == "SERVICE":
                 raise QueryRejected("SERVICE is not allowed on this endpoint: it would make the server fetch from other sites", "query")
             if word in _UPDATE_WORDS:
-                raise QueryRejected(f"this endpoint is read-only: {word} (SPARQL Update) is not accepted", "query", status=400)
+                raise QueryRejected(f"this endpoint is read-only: {word} (SPARQL Update) is not accepted", "query")
         elif m.group().lower().startswith(("<bif:", "<sql:")):
             raise QueryRejected(f"{m.group()} is not allowed: engine built-in functions are not part of SPARQL", "query")
         elif m.lastgroup == "char":

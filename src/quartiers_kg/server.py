@@ -5,7 +5,8 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings
-from .web import create_app, get_store
+from .web import create_app
+from .web.context import get_store
 from .web.errors import RETIRE_WORKER
 
 

@@ -17,7 +17,7 @@ from rdflib.collection import Collection
 
 from quartiers_kg.build import data_graph, page_files, read_pages, turtle_graph
 from quartiers_kg.config import ROOT, Settings
-from quartiers_kg.store import write_store
+from quartiers_kg.store import NewStore
 from quartiers_kg.validate import load_shapes
 from quartiers_kg.web import create_app
 
@@ -51,7 +51,10 @@ def protocol_client(tmp_path_factory):
     }
     for i in (1, 2, 3):
         graphs[KASEI.format(i)] = Graph().parse(STANDARDS / f"data{i}.nt", format="nt")
-    write_store(settings.store_dir, graphs)
+    with NewStore(settings.store_dir) as new:
+        for name, graph in graphs.items():
+            new.load(name, graph)
+        new.publish()
     return create_app(settings).test_client()
 
 

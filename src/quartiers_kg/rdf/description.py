@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, RDFS, SKOS
 
+from ..formats import BY_NAME
 from .namespaces import QK, SD, VOID, bind_prefixes
 from .uris import Minter
 
@@ -19,7 +20,6 @@ DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
-FILE_TYPES = {"turtle": "RDF_TURTLE", "ntriples": "RDF_N_TRIPLES", "jsonld": "JSON_LD"}
 VOCABULARIES = ("http://www.w3.org/2004/02/skos/core#", "http://purl.org/dc/terms/", "https://schema.org/",
                 "http://www.w3.org/ns/prov#", "http://xmlns.com/foaf/0.1/", QK._NS)
 
@@ -165,7 +165,7 @@ def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, i
         URIRef(EU + "data-theme/SOCI"): (SKOS.Concept, URIRef(EU + "data-theme")),
     }
     for dump in dumps:
-        terms[URIRef(EU + "file-type/" + FILE_TYPES[dump.fmt])] = (DCTERMS.MediaTypeOrExtent, URIRef(EU + "file-type"))
+        terms[URIRef(EU + "file-type/" + BY_NAME[dump.fmt].file_type)] = (DCTERMS.MediaTypeOrExtent, URIRef(EU + "file-type"))
         add(URIRef(IANA + dump.media_type), RDF.type, DCTERMS.MediaType)
     terms[URIRef(EU + "file-type/SPARQLQ")] = (DCTERMS.MediaTypeOrExtent, URIRef(EU + "file-type"))
     add(URIRef(IANA + "application/gzip"), RDF.type, DCTERMS.MediaType)
@@ -217,7 +217,7 @@ def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, i
                f"Every triple of the dataset as {dump.media_type}{' (gzip)' if dump.gzip else ''}."))
         add(dist, DCAT.accessURL, url)
         add(dist, DCAT.downloadURL, url)
-        add(dist, DCTERMS.format, URIRef(EU + "file-type/" + FILE_TYPES[dump.fmt]))
+        add(dist, DCTERMS.format, URIRef(EU + "file-type/" + BY_NAME[dump.fmt].file_type))
         add(dist, DCAT.mediaType, URIRef(IANA + dump.media_type))
         if dump.gzip:
             add(dist, DCAT.compressFormat, URIRef(IANA + "application/gzip"))

@@ -6,16 +6,43 @@ on-disk Oxigraph store (`local`, the default) and a remote SPARQL 1.1 engine (`r
 
 from __future__ import annotations
 
-from .answers import DEFAULT_GRAPH, GRAPH_FORMATS, RESULT_FORMATS, Answer, parse_turtle, plain, serialize_graph
-from .local import DUMP_FORMATS, BuildInfo, Dump, GraphStore, NewStore, has_store, write_store
+from pathlib import Path
+from typing import Protocol
+
+from .answers import DEFAULT_GRAPH, Answer, parse_turtle, plain
+from .local import BuildInfo, Dump, GraphStore, NewStore, has_store
 from .remote import Engine, RemoteStore, publish
 
-__all__ = ["DEFAULT_GRAPH", "DUMP_FORMATS", "GRAPH_FORMATS", "RESULT_FORMATS", "Answer", "BuildInfo", "Dump", "GraphStore",
-           "NewStore", "RemoteStore", "has_store", "is_published", "open_store", "parse_turtle", "plain", "serialize_graph", "uploader",
-           "write_store"]
+__all__ = ["DEFAULT_GRAPH", "Answer", "BuildInfo", "Dump", "GraphStore", "NewStore", "RemoteStore", "Store", "has_store",
+           "is_published", "open_store", "parse_turtle", "plain", "uploader"]
 
 
-def open_store(settings) -> GraphStore | RemoteStore:
+class Store(Protocol):
+    """What the web layer and the CLI may ask of a store; GraphStore and RemoteStore both are one."""
+
+    @property
+    def info(self) -> BuildInfo:
+        """The build served: version, time, triples per graph (:raises StoreError: when there is none)."""
+
+    @property
+    def path(self) -> Path | None:
+        """The build's folder on this machine (dumps), if there is one."""
+
+    @property
+    def graph_names(self) -> list[str]: ...
+
+    def query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+              substitutions: dict | None = None, base_iri: str | None = None, own_dataset: bool = False):
+        """pyoxigraph's answer to a read-only query; `substitutions` bind variables to queries.Term values.
+
+        :raises QueryRejected: for a query that does not parse.
+        """
+
+    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, **dataset) -> Answer:
+        """The answer read up to `max_rows` within `timeout` seconds (:raises QueryTimeout:)."""
+
+
+def open_store(settings) -> Store:
     """The store the settings name: a remote engine (QKG_STORE), a foreign file or folder, or the built one."""
     if settings.store:
         return RemoteStore(Engine.from_settings(settings), settings.base_iri, settings.store_dir, settings.store_refresh)

@@ -19,26 +19,10 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ..errors import QueryTimeout
+from ..formats import Format, write_graph
 
 T = TypeVar("T")
 DEFAULT_GRAPH = "urn:x-arq:DefaultGraph"  # the name Jena and others give the default graph
-
-# Media types pyoxigraph serialises, by name; the web layer negotiates among them.
-RESULT_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "trig": ox.RdfFormat.TRIG,
-}
-
 
 def to_term(term):
     """A queries.Term as a pyoxigraph term."""
@@ -49,13 +33,6 @@ def to_term(term):
     if term.datatype:
         return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype))
     return ox.Literal(term.value)
-
-
-def serialize_graph(triples, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Serialise triples with pyoxigraph's own writer, grouped by subject so that Turtle reads well."""
-    triples = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    return ox.serialize(triples, format=GRAPH_FORMATS[fmt], prefixes=prefixes if fmt in ("turtle", "trig", "rdfxml") else None)
-
 
 
 @dataclass
@@ -73,15 +50,16 @@ class Answer:
     rows: list = field(default_factory=list)
     triples: list = field(default_factory=list)
 
-    def serialize(self, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    def serialize(self, fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
+        """The answer in `fmt`, which must be of the answer's kind (graph formats for a graph)."""
         if self.kind == "graph":
-            return serialize_graph(self.triples, fmt, prefixes)
+            return write_graph(self.triples, fmt, prefixes)
         if self.kind == "boolean":
-            return self.boolean.serialize(format=RESULT_FORMATS[fmt])
+            return self.boolean.serialize(format=fmt.ox)
         lines = ["\t".join(str(v) for v in self.variables)]
         lines += ["\t".join("" if term is None else str(term) for term in row) for row in self.rows]
         solutions = ox.parse_query_results(("\n".join(lines) + "\n").encode(), ox.QueryResultsFormat.TSV)
-        return solutions.serialize(format=RESULT_FORMATS[fmt])
+        return solutions.serialize(format=fmt.ox)
 
 
 class _QueryThreads:
@@ -157,7 +135,6 @@ def plain(term) -> dict:
     if isinstance(term, ox.Literal):
         return {"type": "literal", "value": term.value, "lang": term.language, "datatype": term.datatype.value}
     return {"type": "triple", "value": str(term)}
-
 
 
 def parse_turtle(text: str) -> list:

@@ -22,7 +22,8 @@ from rdflib import Graph
 
 from ..errors import QueryRejected, StoreError
 from ..rdf.namespaces import PREFIXES
-from .answers import DEFAULT_GRAPH, GRAPH_FORMATS, Answer, answer, plain, run_bounded, to_term
+from ..formats import DUMPS, Format
+from .answers import DEFAULT_GRAPH, Answer, answer, plain, run_bounded, to_term
 
 CURRENT = "current"
 META = "build.json"
@@ -51,13 +52,6 @@ class Dump:
     byte_size: int
     sha256: str
     gzip: bool = False
-
-
-DUMP_FORMATS = (  # name, format, media type, gzip
-    ("quartiers-kg.ttl", "turtle", "text/turtle", False),
-    ("quartiers-kg.nt.gz", "ntriples", "application/n-triples", True),
-    ("quartiers-kg.jsonld", "jsonld", "application/ld+json", False),
-)
 
 
 class NewStore:
@@ -116,19 +110,19 @@ class NewStore:
         folder = self.dir / "dumps"
         folder.mkdir()
 
-        def write(name: str, fmt: str, media: str, compressed: bool) -> Dump:
-            path = folder / name
+        def write(fmt: Format) -> Dump:
+            path, compressed = folder / fmt.dump, fmt.dump.endswith(".gz")
             triples = (q.triple for g in graphs for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
             with (gzip.GzipFile(path, "wb", mtime=0, compresslevel=6) if compressed else open(path, "wb")) as handle:
-                ox.serialize(triples, handle, format=GRAPH_FORMATS[fmt], prefixes=PREFIXES if fmt == "turtle" else None)
+                ox.serialize(triples, handle, format=fmt.ox, prefixes=PREFIXES if fmt.prefixed else None)
             digest = hashlib.sha256()
             with open(path, "rb") as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)
-            return Dump(name, fmt, media, path.stat().st_size, digest.hexdigest(), compressed)
+            return Dump(fmt.dump, fmt.name, fmt.media_type, path.stat().st_size, digest.hexdigest(), compressed)
 
-        with ThreadPoolExecutor(len(DUMP_FORMATS)) as pool:
-            return list(pool.map(lambda spec: write(*spec), DUMP_FORMATS))
+        with ThreadPoolExecutor(len(DUMPS)) as pool:
+            return list(pool.map(write, DUMPS))
 
     def publish(self, upload: Callable[[ox.Store, BuildInfo], None] | None = None) -> BuildInfo:
         """Close the new store and swap it in atomically; first hand it to `upload` (a remote engine), if given.
@@ -148,14 +142,6 @@ class NewStore:
             raise StoreError(f"could not finish the store in {self.dir}: {err}") from err
         _swap(self.root, self.dir)
         return info
-
-
-def write_store(root: Path, graphs: dict[str, Graph]) -> BuildInfo:
-    """Load each graph into its named graph of a new store and make it current."""
-    with NewStore(root) as new:
-        for name, graph in graphs.items():
-            new.load(name, graph)
-        return new.publish()
 
 
 def _swap(root: Path, build_dir: Path) -> None:
@@ -195,7 +181,6 @@ class GraphStore:
         except (OSError, ValueError, TypeError) as err:
             raise StoreError(f"cannot open the store in {path}: {err}") from err
         self.path: Path | None = path
-        self.in_memory = False
         if self.info.triples <= memory_max_triples:
             self.copied = threading.Thread(target=self._copy_to_memory, name="copy-to-memory", daemon=True)
             self.copied.start()
@@ -205,14 +190,14 @@ class GraphStore:
         while chunk := list(itertools.islice(quads, batch)):
             memory.bulk_extend(chunk)  # holds the GIL per call: small batches keep requests flowing
             time.sleep(0)
-        self._store, self.in_memory = memory, True
+        self._store = memory
 
     @classmethod
     def foreign(cls, source: Path) -> "GraphStore":
         """Serve what another tool made: an Oxigraph store directory (read-only) or an RDF file (in memory)."""
         source = Path(source)
         self = cls.__new__(cls)
-        self.path, self.in_memory = None, source.is_file()
+        self.path = None
         try:
             if source.is_dir():
                 self._store = ox.Store.read_only(str(source))

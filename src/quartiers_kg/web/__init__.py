@@ -1,15 +1,12 @@
-"""The HTTP face: create_app(settings) registers the blueprints and the one error handler."""
+"""The HTTP face: create_app(settings) registers the blueprints, the one error handler and the one CORS hook."""
 
 from __future__ import annotations
 
-import os
-
-from flask import Flask, current_app
+from flask import Flask, Response
 
 from ..config import Settings
 from ..queries import load_queries
 from ..rdf.uris import Minter
-from ..store import GraphStore, RemoteStore, open_store
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -21,33 +18,23 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 4096
     app.json.ensure_ascii = False
 
-    from . import api, caching, errors, explore, harvest, pages, sparql
+    from . import api, caching, documents, errors, explore, harvest, home, resources, sparql
 
     errors.register(app)
     caching.register(app)
+    app.after_request(cors)
     app.add_template_filter(lambda iri: app.config["MINTER"].path_of(iri) or iri, "local_path")
-    app.register_blueprint(sparql.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(harvest.bp)
-    app.register_blueprint(explore.bp)
-    app.register_blueprint(pages.bp)  # last: its catch-all route maps every other path to an IRI
+    for blueprint in (sparql.bp, api.bp, harvest.bp, explore.bp, home.bp, documents.bp):
+        app.register_blueprint(blueprint)
+    app.register_blueprint(resources.bp)  # last: its catch-all route maps every other path to an IRI
     return app
 
 
-def get_store() -> GraphStore | RemoteStore:
-    """The read-only store of this process, opened on first use (after a server forks its workers)."""
-    app = current_app
-    cached = app.extensions.get("quartiers_store")
-    if cached is None or cached[0] != os.getpid():
-        cached = (os.getpid(), open_store(app.config["SETTINGS"]))
-        app.extensions["quartiers_store"] = cached
-    return cached[1]
-
-
-def settings() -> Settings:
-    return current_app.config["SETTINGS"]
-
-
-def minter() -> Minter:
-    return current_app.config["MINTER"]
-
+def cors(response: Response) -> Response:
+    """Every answer may be read by a script of any origin: the data is public and nothing needs a login."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Result-Limit, Content-Location, Link"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    return response

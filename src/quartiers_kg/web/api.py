@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+import json
+import re
 
-from ..errors import QueryRejected, UnknownResource
+from flask import Blueprint, jsonify, request, url_for
+
+from ..errors import QuartiersError, QueryRejected, UnknownResource
+from ..formats import SOLUTIONS, of_kind
 from ..queries import Parameter, typed_value
-from . import get_store, settings
-from .sparql import CONTENT_TYPE_OF, SOLUTION_TYPES, cors, respond
+from .answers import HINTS, respond
+from .context import get_store, queries, settings
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-bp.after_request(cors)
-RESERVED = {"format", "output", "results"}
-
-
-def _queries():
-    return current_app.config["QUERIES"]
+RESERVED = set(HINTS)
+_GROUPING = re.compile(r"\}\s*(GROUP BY [^\n]*?)\s+(ORDER BY [^\n]*)\s*$")
 
 
 def _describe(q) -> dict:
@@ -31,12 +31,12 @@ def _describe(q) -> dict:
 
 @bp.route("/queries")
 def index():
-    return jsonify(queries=[_describe(q) for q in _queries().values()])
+    return jsonify(queries=[_describe(q) for q in queries().values()])
 
 
 @bp.route("/queries/<name>")
 def run(name: str):
-    q = _queries().get(name)
+    q = queries().get(name)
     if q is None:
         raise UnknownResource(f"no named query '{name}'; see /api/queries")
     known = {p.name for p in q.parameters}
@@ -73,16 +73,25 @@ def relations():
     minimum = typed_value(Parameter("min_weight", "integer", "1", ""), request.args.get("min_weight", "1"))
     if int(minimum.value) < 1:
         raise QueryRejected("parameter 'min_weight' must be at least 1", "min_weight")
-    query = _queries()["module-relations"]
+    text = _filtered(queries()["module-relations"].text, kinds, int(minimum.value))
     substitutions = {}
     if "module" in request.args:
         substitutions["number"] = typed_value(Parameter("module", "integer", "116", ""), request.args["module"])
     cfg = settings()
-    ans = get_store().bounded_answer(query.text, cfg.max_rows, cfg.query_timeout, substitutions=substitutions)
-    names = [v.value for v in ans.variables]
-    kind_at, weight_at = names.index("kind"), names.index("weight")
-    ans.rows = [row for row in ans.rows if (not kinds or row[kind_at].value in kinds) and int(row[weight_at].value) >= int(minimum.value)]
-    return respond(ans, request.args.to_dict(flat=False), query.text)
+    ans = get_store().bounded_answer(text, cfg.max_rows, cfg.query_timeout, substitutions=substitutions)
+    return respond(ans, request.args.to_dict(flat=False), text)
+
+
+def _filtered(text: str, kinds: list[str], minimum: int) -> str:
+    """The relations query with the kind and weight filters inside it, so that the row cap counts what is sent.
+
+    The kinds are checked against RELATION_KINDS and the weight is an integer: nothing else enters the text.
+    """
+    kind_filter = f"FILTER (?kind IN ({', '.join(json.dumps(k) for k in kinds)}))\n" if kinds else ""
+    filtered, found = _GROUPING.subn(lambda m: f"{kind_filter}}} {m.group(1)} HAVING (COUNT(DISTINCT ?x) >= {minimum}) {m.group(2)}", text)
+    if not found:
+        raise QuartiersError("the named query module-relations no longer ends in 'GROUP BY … ORDER BY …'")
+    return filtered
 
 
 @bp.route("/openapi.json")
@@ -94,12 +103,12 @@ def openapi():
     }
     schema_of = {"integer": {"type": "integer"}, "year": {"type": "string", "pattern": "^[0-9]{4}$"},
                  "iri": {"type": "string", "format": "uri"}, "string": {"type": "string"}, "langstring": {"type": "string"}}
-    media = sorted({m for m in SOLUTION_TYPES if m in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv", "text/tab-separated-values")})
-    for q in _queries().values():
+    media = [f.media_type for f in of_kind(SOLUTIONS)]
+    for q in queries().values():
         params = [{"name": p.name, "in": "query", "required": False, "description": p.description or p.name,
                    "schema": schema_of[p.type], "example": int(p.example) if p.type == "integer" else p.example} for p in q.parameters]
         params.append({"name": "format", "in": "query", "required": False, "description": "result format, instead of the Accept header",
-                       "schema": {"type": "string", "enum": sorted(k for k in CONTENT_TYPE_OF)}})
+                       "schema": {"type": "string", "enum": [f.name for f in of_kind(SOLUTIONS)]}})
         paths[f"/api/queries/{q.name}"] = {"get": {
             "summary": q.title, "description": q.description, "operationId": q.name.replace("-", "_"),
             "parameters": params,

@@ -11,7 +11,7 @@ from datetime import datetime
 from flask import Flask, Response, request
 
 from ..errors import StoreError
-from . import get_store
+from .context import get_store
 
 CACHEABLE_BYTES = 1 << 20  # larger answers (dumps, big results) are not kept
 
@@ -51,8 +51,12 @@ class ResponseCache:
         self.entries: OrderedDict[tuple, tuple[str, list, bytes, str]] = OrderedDict()
 
     def _version(self) -> str | None:
+        """The served version if the store is open and answers; else None, and Flask answers (and any error)."""
         opened = self.flask_app.extensions.get("quartiers_store")
-        return opened[1].info.version if opened else None
+        try:
+            return opened[1].info.version if opened else None
+        except StoreError:
+            return None
 
     def __call__(self, environ, start_response):
         version = self._version()

@@ -7,21 +7,14 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import NotAcceptable, QueryRejected, QueryTimeout, QuartiersError, StoreError, UnknownResource
+from ..errors import NotAcceptable, QueryTimeout, QuartiersError
 from .negotiation import choose
 
 log = logging.getLogger(__name__)
 RETIRE_WORKER = "quartiers.retire_worker"
 
-STATUS = {QueryRejected: 400, NotAcceptable: 406, UnknownResource: 404, QueryTimeout: 503, StoreError: 503}
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 413: "Request too large",
           414: "URI too long", 415: "Unsupported media type", 500: "Internal server error", 503: "Service unavailable"}
-
-
-def status_of(err: QuartiersError) -> int:
-    if isinstance(err, QueryRejected):
-        return err.status
-    return next((code for cls, code in STATUS.items() if isinstance(err, cls)), 500)
 
 
 def render_error(status: int, message: str, headers: dict | None = None):
@@ -39,14 +32,13 @@ def render_error(status: int, message: str, headers: dict | None = None):
         out = make_response(f"{status} {title}: {message}\n", status)
         out.headers["Content-Type"] = "text/plain; charset=utf-8"
     out.headers.update(headers or {})
-    out.headers["Access-Control-Allow-Origin"] = "*"
     return out
 
 
 def register(app: Flask) -> None:
     @app.errorhandler(QuartiersError)
     def handle_ours(err: QuartiersError):
-        status = status_of(err)
+        status = err.status
         if isinstance(err, QueryTimeout) and err.in_process:
             # the engine still runs the query in this process: the server retires the worker after answering
             request.environ[RETIRE_WORKER] = True

@@ -5,11 +5,11 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, render_template, send_from_directory
 
 from ..errors import UnknownResource
 from ..figure import draw
-from . import get_store, settings
+from .context import get_store, per_version, queries, settings
 
 bp = Blueprint("explore", __name__)
 
@@ -22,15 +22,13 @@ def explore():
 @bp.route("/explore.svg")
 def explore_picture():
     """The relation graph drawn on the server, for browsers without the graph library (cached per version)."""
-    store = get_store()
-    cached = current_app.extensions.get("quartiers_picture")
-    if cached is None or cached[0] != store.info.version:
+    def picture() -> bytes:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "modules.svg"
-            draw(store, current_app.config["QUERIES"]["module-relations"].text, path, settings().max_rows, settings().query_timeout)
-            cached = (store.info.version, path.read_bytes())
-        current_app.extensions["quartiers_picture"] = cached
-    return Response(cached[1], content_type="image/svg+xml")
+            draw(get_store(), queries()["module-relations"].text, path, settings().max_rows, settings().query_timeout)
+            return path.read_bytes()
+
+    return Response(per_version("picture", picture), content_type="image/svg+xml")
 
 
 ASSETS = {"cytoscape.min.js": "cytoscape/dist/cytoscape.min.js"}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from flask import render_template
 
 from ..store import plain
-from . import get_store, minter
+from .context import get_store, minter
 from .describe import pick_label, vocabulary_labels
 
 TERMS = """

@@ -1,0 +1,62 @@
+"""Write an answer in the format the client asked for: one writer for the endpoint, the API and the lists."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+
+from ..formats import GRAPH, HTML, PAGE, SOLUTIONS, Format, from_hint, media_types, of_kind, write_graph
+from ..rdf.namespaces import PREFIXES
+from ..store import plain
+from .context import queries, settings
+from .negotiation import choose
+
+HINTS = ("format", "output", "results")  # the parameters SPARQLWrapper and others name a format by
+
+
+def negotiate(offered: list[Format], default: Format | None = None, params: dict | None = None) -> Format:
+    """The format of `offered` a format hint in `params` names, else the one Accept prefers (or 406)."""
+    kinds = {f.kind for f in offered} - {PAGE}
+    for key in HINTS:
+        for value in (params or {}).get(key, []):
+            hinted = next((f for kind in kinds if (f := from_hint(value, kind)) in offered), None)
+            if hinted:
+                return hinted
+    types = media_types(offered)
+    return types[choose(request.headers.get("Accept"), list(types), (default or offered[0]).media_type)]
+
+
+def respond(ans, params: dict, query: str) -> Response:
+    """Serialise an answer (format hint, else Accept); signal a cut in headers."""
+    offered = of_kind(GRAPH if ans.kind == "graph" else SOLUTIONS)
+    fmt = negotiate(offered + [HTML], offered[0], params)
+    if fmt is HTML:
+        response = Response(query_page(query=query, answer=ans, view=_table(ans)))
+    else:
+        response = Response(ans.serialize(fmt, prefixes=PREFIXES), content_type=fmt.content_type)
+    response.vary.add("Accept")
+    if ans.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+        response.headers["X-Result-Limit"] = str(settings().max_rows)
+    return response
+
+
+def rdf_response(triples, fmt: Format, headers: dict | None = None) -> Response:
+    """Triples in an RDF format, with our prefixes where the format has them."""
+    return Response(write_graph(triples, fmt, PREFIXES), content_type=fmt.content_type, headers=headers)
+
+
+def query_page(**context) -> str:
+    """The query page: the form (and the table of an answer) for everyone, the editor for JavaScript."""
+    named = queries()
+    examples = {name: {"title": q.title, "sparql": q.text} for name, q in named.items()}
+    return render_template("sparql.html", queries=named, examples=examples, prefixes=PREFIXES,
+                           base=settings().base_iri, **context)
+
+
+def _table(ans) -> dict:
+    """Rows of plain terms for the HTML view of an answer."""
+    if ans.kind == "solutions":
+        return {"head": [v.value for v in ans.variables], "rows": [[plain(t) if t is not None else None for t in row] for row in ans.rows]}
+    if ans.kind == "graph":
+        return {"head": ["subject", "predicate", "object"], "rows": [[plain(t.subject), plain(t.predicate), plain(t.object)] for t in ans.triples]}
+    return {"head": ["boolean"], "rows": [[{"type": "literal", "value": str(bool(ans.boolean)).lower()}]]}

@@ -1,0 +1,56 @@
+"""The web context: this process's store, settings, IRI minter and named queries, and what is
+cached per dataset version. Blueprints take shared state from here (as Flask's tutorial keeps
+get_db in its own module), never from each other."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app
+
+from ..config import Settings
+from ..queries import NamedQuery
+from ..rdf.uris import Minter
+from ..store import Store, open_store
+
+T = TypeVar("T")
+
+
+def get_store() -> Store:
+    """The read-only store of this process, opened on first use (after a server forks its workers)."""
+    app = current_app
+    cached = app.extensions.get("quartiers_store")
+    if cached is None or cached[0] != os.getpid():
+        cached = (os.getpid(), open_store(app.config["SETTINGS"]))
+        app.extensions["quartiers_store"] = cached
+    return cached[1]
+
+
+def opened_store() -> Store | None:
+    """The store if this process has opened it already, else None (never opens one)."""
+    cached = current_app.extensions.get("quartiers_store")
+    return cached[1] if cached and cached[0] == os.getpid() else None
+
+
+def settings() -> Settings:
+    return current_app.config["SETTINGS"]
+
+
+def minter() -> Minter:
+    return current_app.config["MINTER"]
+
+
+def queries() -> dict[str, NamedQuery]:
+    return current_app.config["QUERIES"]
+
+
+def per_version(name: str, make: Callable[[], T]) -> T:
+    """`make()`, computed once per process and dataset version: the data only changes with a build."""
+    version = get_store().info.version
+    cached = current_app.extensions.get(f"quartiers_{name}")
+    if cached is None or cached[0] != version:
+        cached = (version, make())
+        current_app.extensions[f"quartiers_{name}"] = cached
+    return cached[1]

@@ -1,0 +1,150 @@
+"""Linked-data pages: every IRI under the base answers as HTML or RDF (200 with content negotiation)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, render_template, url_for
+
+from ..errors import UnknownResource
+from ..formats import HTML, REPRESENTATIONS, from_suffix
+from ..model import DIMENSIONS
+from ..rdf.namespaces import ONTOLOGY_IRI
+from .answers import rdf_response
+from .context import minter
+from .describe import describe, pick_label, vocabulary_labels
+from .lists import members
+from .representations import alternates, jsonld, representation
+
+bp = Blueprint("resources", __name__)
+QK = ONTOLOGY_IRI + "#"
+SCHEMA = "https://schema.org/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+@bp.route("/<path:path>")
+def resource(path: str):
+    if path.endswith("/") and path.count("/") == 1:
+        return members(path[:-1])
+    d, suffix_format = describe(str(minter().iri(path))), None
+    if not d.exists:  # not a resource itself: perhaps a resource plus a format suffix (.ttl, .jsonld, ...)
+        suffix = "." + path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+        if from_suffix(suffix):
+            path, suffix_format = path[: -len(suffix)], from_suffix(suffix)
+            d = describe(str(minter().iri(path)))
+    if not d.exists:
+        raise UnknownResource(f"no resource /{path} in this dataset")
+    fmt = suffix_format or representation()
+    headers = alternates("/" + path, fmt, suffix_format is None)
+    if fmt is not HTML:
+        return rdf_response(d.triples, fmt, headers)
+    page = _view(d, "/" + path)
+    return Response(render_template("resource.html", page=page), content_type=HTML.content_type, headers=headers)
+
+
+def _view(d, path: str) -> dict:
+    """Everything resource.html shows, with labels in place of IRIs."""
+    vocab = vocabulary_labels()
+
+    def label(iri: str) -> str:
+        part = d.parts.get(iri)
+        if part and SCHEMA + "minValue" in part:
+            return f"{_first(part, SCHEMA + 'minValue')} bis {_first(part, SCHEMA + 'maxValue')} {_first(part, SCHEMA + 'unitText') or ''}".strip()
+        if part and SCHEMA + "text" in part and not d.labels.get(iri):
+            return _first(part, SCHEMA + "text")
+        return pick_label(d.labels.get(iri) or vocab.get(iri), iri)
+
+    def value(term: dict) -> dict:
+        if term["type"] == "iri":
+            return {"iri": term["value"], "href": minter().path_of(term["value"]) or term["value"], "label": label(term["value"])}
+        return {"text": term["value"], "lang": term.get("lang")}
+
+    def order(part_iri: str) -> int:
+        pos = d.parts.get(part_iri, {}).get(SCHEMA + "position")
+        return int(pos[0]["value"]) if pos else 0
+
+    def texts(prop: str) -> list[dict]:
+        items = sorted((o["value"] for o in d.out.get(prop, [])), key=order)
+        return [{"iri": i, "href": minter().path_of(i) or i, "text": _first(d.parts[i], SCHEMA + "text")} for i in items]
+
+    special = {SCHEMA + "step", QK + "assessment", QK + "pitfall", QK + "implementationItem", QK + "userComment"}
+    long_text, links, facts = [], [], []
+    for prop, objects in sorted(d.out.items(), key=lambda item: _rank(item[0])):
+        if prop in special:
+            continue
+        row = {"prop": prop, "label": label(prop), "objects": [value(o) for o in objects]}
+        if all(o["type"] == "literal" and len(o["value"]) > 120 for o in objects):
+            long_text.append({**row, "paragraphs": [p for o in objects for p in o["value"].split("\n\n")]})
+        elif all(o["type"] == "iri" for o in objects):
+            links.append(row)
+        else:
+            facts.append(row)
+    assessments = []
+    dimension_order = [dim.key for dim in DIMENSIONS]
+    for a in sorted((o["value"] for o in d.out.get(QK + "assessment", [])), key=lambda i: dimension_order.index(i.rsplit("/", 1)[-1]) if i.rsplit("/", 1)[-1] in dimension_order else 99):
+        part = d.parts.get(a, {})
+        dim = _first(part, QK + "dimension")
+        assessments.append({
+            "dimension": label(dim), "low": label(dim + "/low"), "high": label(dim + "/high"),
+            "count": _first(part, SCHEMA + "ratingCount"), "position": _first(part, SCHEMA + "ratingValue"),
+            "href": minter().path_of(a),
+        })
+    labels = d.labels.get(d.iri, {})
+    title = label(d.iri)
+    iri = d.iri
+    describe_query = f"DESCRIBE <{iri}>"
+    return {
+        "iri": iri,
+        "title": title,
+        "label_de": labels.get("de"),
+        "label_en": labels.get("en"),
+        "types": [value(t) for t in d.out.get(RDF_TYPE, [])],
+        "long_text": long_text,
+        "links": [r for r in links if r["prop"] != RDF_TYPE],
+        "facts": facts,
+        "steps": texts(SCHEMA + "step"),
+        "pitfalls": texts(QK + "pitfall"),
+        "list_items": texts(QK + "implementationItem"),
+        "comments": texts(QK + "userComment"),
+        "assessments": assessments,
+        "incoming": [{"subject": value({"type": "iri", "value": s}), "prop": label(p)} for s, p in d.incoming if not s.startswith(iri + "/")],
+        "sparql": url_for("sparql.endpoint") + "?query=" + quote(describe_query),
+        "alternates": [(f.name, f.media_type, path + f.suffix) for f in REPRESENTATIONS],
+        "jsonld": jsonld(_schema_org(d, title, label)),
+    }
+
+
+# the order of a module page: text sections first as the page has them, then links, then the rest
+PAGE_ORDER = [QK + name for name in (
+    "objective", "implementation", "stepsText", "evaluation", "caseExamplesText", "contacts", "advice", "pageText",
+    "networkType", "idealNetworkSize", "userRole", "targetGroup", "fieldOfAction", "caseExample", "fundingSource",
+    "project", "relatedModule", "literature", "link", "extraSection", "moduleNumber", "incomplete",
+)]
+
+
+def _rank(prop: str) -> tuple[int, str]:
+    return (PAGE_ORDER.index(prop), prop) if prop in PAGE_ORDER else (len(PAGE_ORDER), prop)
+
+
+def _first(props: dict, prop: str):
+    values = props.get(prop)
+    return values[0]["value"] if values else None
+
+
+def _schema_org(d, title: str, label) -> dict:
+    """A schema.org summary of the resource for search engines."""
+    types = {o["value"] for o in d.out.get(RDF_TYPE, [])}
+    data = {"@context": "https://schema.org/", "@id": d.iri, "name": title, "inLanguage": "de"}
+    if QK + "Module" in types:
+        data["@type"] = "HowTo"
+        objective = d.out.get(QK + "objective")
+        if objective:
+            data["description"] = objective[0]["value"]
+        steps = sorted(d.out.get(SCHEMA + "step", []), key=lambda o: int(_first(d.parts[o["value"]], SCHEMA + "position") or 0))
+        data["step"] = [{"@type": "HowToStep", "position": i, "text": _first(d.parts[o["value"]], SCHEMA + "text")} for i, o in enumerate(steps, 1)]
+        source = d.out.get("http://purl.org/dc/terms/source")
+        if source:
+            data["isBasedOn"] = source[0]["value"]
+    else:
+        data["@type"] = "Thing"
+    return data
