@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -61,17 +62,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_group(proc: subprocess.Popen, grace: float = 10) -> None:
+    """Stop a process started in its own session and everything it started (gunicorn's workers): SIGTERM to the
+    group, SIGKILL to what is left after `grace` seconds. Nothing of ours outlives a test."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 30)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=wait)
+        except subprocess.TimeoutExpired:
+            continue
+        try:  # the leader is gone; its group may not be
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        break
+
+
 @contextlib.contextmanager
-def process_on_loopback(command: list[str], probe: str, log_path: Path, **popen):
-    """Start a server process, poll `probe` until it answers (60 s at most), yield it, stop it by its PID.
+def process_on_loopback(command: list[str], probe: str | None, log_path: Path, **popen):
+    """Start a process in its own process group, poll `probe` until it answers (60 s at most), yield it, and stop
+    the whole group at the end.
 
     Its output goes to `log_path`, whose end is shown if it does not start.
     """
     with open(log_path, "wb") as log:
-        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, **popen)
+        proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
     try:
         deadline = time.monotonic() + 60
-        while True:
+        while probe:
             try:
                 with urllib.request.urlopen(probe, timeout=2):
                     break
@@ -81,12 +102,7 @@ def process_on_loopback(command: list[str], probe: str, log_path: Path, **popen)
                 time.sleep(0.2)
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop_group(proc)
 
 
 @contextlib.contextmanager

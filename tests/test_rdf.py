@@ -10,11 +10,11 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from quartiers_kg.config import ROOT
 from quartiers_kg.errors import ValidationFailed
-from quartiers_kg.rdf.mapping import to_graph
+from quartiers_kg.rdf.mapping import to_partition
 from quartiers_kg.rdf.namespaces import QK
 from quartiers_kg.rdf.uris import Minter, slug
 from quartiers_kg.source import parse_page, read_page
-from quartiers_kg.validate import check, gate, load_shapes
+from quartiers_kg.validate import check, gate_violations, load_shapes
 
 from .conftest import DATA_TRIPLES, SEED
 from .pages import full_page
@@ -28,7 +28,7 @@ M = KG["module/116"]
 
 @pytest.fixture(scope="module")
 def graph() -> Graph:
-    return to_graph([read_page(SEED).module], BASE, WHEN)
+    return to_partition([read_page(SEED).module], BASE, WHEN).graph()
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +133,7 @@ def test_every_literal_from_the_page_is_german(graph):
 def test_shared_things_get_one_iri_across_modules():
     a = parse_page(full_page(Finanzierung=["Kommune"]), 1).module
     b = parse_page(full_page(Finanzierung=["Kommune"], **{"Weitere Module, die Sie auch interessieren könnten": ["Modul 1: Referenz"]}), 2).module
-    g = to_graph([a, b], BASE, WHEN)
+    g = to_partition([a, b], BASE, WHEN).graph()
     assert len(set(g.subjects(QK.fundingSource, KG["funding/kommune"]))) == 2
     assert g.value(KG["module/1"], RDFS.label) == de("Testmodul für Quartiere")  # the page's title wins
     assert (KG["module/1"], SKOS.altLabel, de("Referenz")) not in g
@@ -149,7 +149,7 @@ def test_missing_required_property_fails_with_readable_report(graph, shapes):
     broken.remove((step, SCHEMA.text, None))
     broken.add((M, QK.moduleNumber, Literal(117)))
     with pytest.raises(ValidationFailed) as err:
-        gate(broken, shapes)
+        gate_violations(check(broken, shapes))
     report = err.value.report
     assert err.value.violations == 2
     assert "module/116/step/3" in report and "schema:text" in report

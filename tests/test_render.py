@@ -13,7 +13,7 @@ from rdflib.compare import graph_diff, isomorphic
 
 from quartiers_kg.cli import main
 from quartiers_kg.model import DIMENSIONS, NETWORK_TYPES, CaseExample, ExtraSection, Module, ModuleRef, NetworkSize, Project
-from quartiers_kg.rdf.mapping import to_graph
+from quartiers_kg.rdf.mapping import to_partition
 from quartiers_kg.rdf.reading import module_from_graph
 from quartiers_kg.rdf.uris import slug
 from quartiers_kg.source import parse_page, read_page
@@ -101,7 +101,7 @@ stripped = st.builds(lambda n, text, count: Module(number=n, text=text, rating_c
 
 
 def graph_of(module):
-    return to_graph([module], BASE, WHEN)
+    return to_partition([module], BASE, WHEN).graph()
 
 
 def assert_same_graph(a, b):

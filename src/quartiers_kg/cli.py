@@ -132,6 +132,19 @@ def validate(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     click.echo(f"valid: {triples} triples conform to the shapes")
 
 
+@main.command("settings")
+@click.pass_context
+def show_settings(ctx: click.Context) -> None:
+    """Print every setting with its environment variable, the value in force and what it sets."""
+    from dataclasses import fields
+
+    current = _settings(ctx)
+    for f in fields(current):
+        value = getattr(current, f.name)
+        shown = "********" if f.name == "store_password" and value else value
+        click.echo(f"QKG_{f.name.upper()}={shown}\t# {f.metadata['help']}")
+
+
 @main.command()
 @click.argument("query")
 @click.option("--format", "fmt", default="csv", show_default=True, type=click.Choice([f.name for f in FORMATS if f.ox]),

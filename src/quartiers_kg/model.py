@@ -34,6 +34,55 @@ NETWORK_TYPES: tuple[str, ...] = (
 )
 
 
+PROSE, CONCEPTS, OWN = "prose", "concepts", "own"
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the page template: everything the stages need to know of it, in one entry.
+
+    `form`: PROSE (a text; `field` holds it, `properties[0]` carries it), CONCEPTS (lines that are values
+    of the concept scheme `scheme`, linked by `properties[0]`), or OWN (a reader, renderer and mapping of
+    its own, under the section's key). `headings`: as printed, the print page's spelling first.
+    `items`: its lines are values, so a short line there is an item, never an unknown heading.
+    `properties`: the terms (CURIEs) the section's values are stated with, in the order a page shows them.
+    """
+
+    key: str
+    headings: tuple[str, ...]
+    form: str
+    properties: tuple[str, ...]
+    field: str | None = None
+    scheme: str | None = None
+    items: bool = False
+
+
+# The sections in template order (SOURCE-FORMAT.md §1); the last is the one a complete page ends with.
+SECTIONS: tuple[Section, ...] = (
+    Section("objective", ("Zielsetzung", "Übersicht"), PROSE, ("qk:objective",), "objective"),
+    Section("assessment", ("Einschätzungen zu diesem Modul von Nutzerinnen und Nutzer",
+                           "Einschätzungen zu diesem Modul von Nutzerinnen und Nutzern"), OWN, ("qk:assessment",), items=True),
+    Section("user_roles", ("Anwenderinnen und Anwender",), CONCEPTS, ("qk:userRole",), "user_roles", "user-role", True),
+    Section("target_groups", ("Zielgruppe", "Zielgruppen"), CONCEPTS, ("qk:targetGroup",), "target_groups", "target-group", True),
+    Section("fields_of_action", ("Handlungsfelder",), CONCEPTS, ("qk:fieldOfAction",), "fields_of_action", "field-of-action", True),
+    Section("implementation", ("Umsetzung und Durchführung",), OWN,
+            ("qk:implementation", "qk:implementationItem", "qk:networkType", "qk:idealNetworkSize")),
+    Section("steps", ("Wichtige Umsetzungsschritte / Aufwandsabschätzung",), OWN, ("qk:stepsText", "schema:step")),
+    Section("pitfalls", ("Stolpersteine",), OWN, ("qk:pitfall",), items=True),
+    Section("evaluation", ("Bewertung",), PROSE, ("qk:evaluation",), "evaluation"),
+    Section("case_examples", ("Fallbeispiele",), OWN, ("qk:caseExamplesText", "qk:caseExample"), items=True),
+    Section("contacts", ("Kontakte / AnsprechpartnerInnen",), PROSE, ("qk:contacts",), "contacts"),
+    Section("funding", ("Finanzierung",), CONCEPTS, ("qk:fundingSource",), "funding", "funding", True),
+    Section("advice", ("Beratung",), PROSE, ("qk:advice",), "advice"),
+    Section("comments", ("Nutzerinnen- und Nutzerkommentare",), OWN, ("qk:userComment",)),
+    Section("projects", ("Projekte",), OWN, ("qk:project",), items=True),
+    Section("related", ("Weitere Module, die Sie auch interessieren könnten",), OWN, ("qk:relatedModule",), items=True),
+    Section("literature", ("Literatur",), OWN, ("qk:literature",), items=True),
+    Section("links", ("Links",), OWN, ("qk:link",), items=True),
+)
+SECTION = {s.key: s for s in SECTIONS}
+
+
 @dataclass(frozen=True)
 class Problem:
     """Something a reader of the page should know: where, what, and whether data was skipped."""
@@ -41,12 +90,6 @@ class Problem:
     line: int | None
     message: str
     skipped: bool = False
-
-
-@dataclass(frozen=True)
-class NetworkType:
-    label: str
-    description: str
 
 
 @dataclass(frozen=True)
@@ -138,16 +181,6 @@ class Module:
     incomplete: bool = False
     source: SourceInfo | None = None
 
-
-    @property
-    def network_types(self) -> tuple[NetworkType, ...]:
-        """The implementation list items that describe a known network type (they start with its name)."""
-        found = []
-        for item in self.implementation_items:
-            label = network_type_of(item)
-            if label:
-                found.append(NetworkType(label, item))
-        return tuple(found)
 
 
 def network_type_of(text: str) -> str | None:

@@ -136,10 +136,5 @@ def gate_violations(violations: list[Violation]) -> None:
         raise ValidationFailed("\n".join(str(v) for v in violations), len(violations))
 
 
-def gate(data: Graph, shapes: Graph) -> None:
-    """Raise ValidationFailed with the report unless `data` conforms (warnings pass)."""
-    gate_violations(check(data, shapes))
-
-
 def _short(graph: Graph, term) -> str:
     return term.n3(graph.namespace_manager) if isinstance(term, URIRef) else str(term)

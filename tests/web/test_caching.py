@@ -31,3 +31,16 @@ def test_cache_can_be_turned_off(settings):
     for _ in range(3):
         r = client.get("/sparql", query_string={"query": "ASK {}"})
         assert r.status_code == 200 and r.headers.get("X-Cache") != "hit"
+
+
+def test_a_store_failing_under_the_cache_is_a_503_with_its_reason(settings):
+    """The cache asks the store for its version before Flask runs: an engine that went away must still get the
+    error handler's answer, on the first request and on every later one."""
+    from tests.conftest import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    client = create_app(settings.with_(store=f"sparql+{url}")).test_client()
+    for _ in range(3):
+        r = client.get("/module/116", headers={"Accept": "text/plain"})
+        assert r.status_code == 503
+        assert url.encode() in r.data and b"Traceback" not in r.data

@@ -51,3 +51,16 @@ def test_pandas(server):
     bindings = wrapper.query().convert()["results"]["bindings"]
     frame = pd.DataFrame([{k: v["value"] for k, v in b.items()} for b in bindings])
     assert frame["n"].astype(int).tolist() == [35, 69, 75, 116] and frame.loc[3, "title"] == "Netzwerkarbeit"
+
+
+def test_filters_apply_before_the_row_cap(settings):
+    """Six relations in all; sorted by module number the three incoming ones come first. With a cap of three, the
+    three outgoing ones must all be there and nothing said to be cut (filtering after the cap would find none)."""
+    from quartiers_kg.web import create_app
+
+    capped = create_app(settings.with_(max_rows=3, cache_bytes=0)).test_client()
+    r = capped.get("/api/relations", query_string={"kind": "reference-outgoing", "format": "csv"})
+    assert r.status_code == 200 and "X-Result-Truncated" not in r.headers
+    assert sorted(row["otherNumber"] for row in rows(r)) == ["35", "69", "75"]
+    everything = capped.get("/api/relations", query_string={"format": "csv"})
+    assert everything.headers["X-Result-Truncated"] == "true" and len(rows(everything)) == 3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -11,7 +10,7 @@ import urllib.request
 
 import pyoxigraph as ox
 
-from ..conftest import free_port, running_server
+from ..conftest import free_port, process_on_loopback, running_server
 
 QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
@@ -34,22 +33,6 @@ def test_two_workers_answer_the_same(settings):
         assert len(workers) == 2 and len(answers) == 1
 
 
-def serve_foreign(source) -> tuple[str, subprocess.Popen]:
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "quartiers_kg", "serve", str(source), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/sparql?query=ASK%7B%7D", timeout=2).close()
-            return url, proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("foreign store was not served")
-
-
 def test_serve_an_oxigraph_store_and_an_rdf_file(tmp_path):
     triples = "".join(f"<http://example.org/s{i}> <http://example.org/p> \"{i}\" .\n" for i in range(25))
     file = tmp_path / "data.nt"
@@ -60,12 +43,11 @@ def test_serve_an_oxigraph_store_and_an_rdf_file(tmp_path):
     store.flush()
     del store
     for source, expected in ((file, 25), (store_dir, 25)):
-        url, proc = serve_foreign(source)
-        try:
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        with process_on_loopback([sys.executable, "-m", "quartiers_kg", "serve", str(source), "--port", str(port)],
+                                 url + "/sparql?query=ASK%7B%7D", tmp_path / "server.log"):
             body, _ = ask(url, QUERY)
             assert int(body["results"]["bindings"][0]["n"]["value"]) == expected
             with urllib.request.urlopen(url + "/sparql", timeout=10) as r:  # the service description names what is there
                 assert r.status == 200
-        finally:
-            proc.terminate()
-            proc.wait(10)

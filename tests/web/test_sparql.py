@@ -12,8 +12,11 @@ import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 
+import pyoxigraph
 import pytest
 from rdflib import Graph, Literal, URIRef
+
+from quartiers_kg.formats import FORMATS, GRAPH
 
 from ..conftest import DATA_TRIPLES
 
@@ -131,6 +134,23 @@ def test_service_description(client):
     assert "http://www.w3.org/ns/formats/SPARQL_Results_JSON" in formats
     names = {str(o) for o in g.objects(None, URIRef(sd + "name"))}
     assert names == {f"https://w3id.org/quartiers-kg/graph/{n}" for n in ("data", "ontology", "shapes", "meta")}
+
+
+@pytest.mark.parametrize("fmt", [f for f in FORMATS if f.kind == GRAPH])
+def test_service_description_in_every_graph_format_of_the_registry(client, fmt):
+    """Comunica asks with Accept: application/n-quads; every graph format of the registry is offered."""
+    r = client.get("/sparql", headers={"Accept": fmt.media_type})
+    assert r.status_code == 200 and r.mimetype == fmt.media_type
+    triples = list(pyoxigraph.parse(r.data, format=fmt.ox, base_iri="http://localhost/"))
+    assert any(t.predicate.value == "http://www.w3.org/ns/sparql-service-description#endpoint" for t in triples)
+
+
+def test_formats_not_offered_for_an_answer_are_406(client):
+    for path, accept in (("/sparql", "image/png"), ("/sparql?query=ASK%7B%7D", "application/n-quads"),
+                         ("/module/116", "application/sparql-results+json"), ("/api/queries/module-steps", "text/turtle")):
+        r = client.get(path, headers={"Accept": accept})
+        assert r.status_code == 406, path
+        assert b"available" in r.data
 
 
 def test_browser_gets_the_query_page(client):

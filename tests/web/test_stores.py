@@ -287,13 +287,13 @@ def test_killing_a_build_half_way_leaves_what_is_served(published, tmp_path):
         half_way = lambda: any((d / "oxigraph").exists() and d != (root / "current").resolve()
                                for d in set((root / "builds").iterdir()) - builds)
     proc = subprocess.Popen([sys.executable, "-m", "quartiers_kg", "build"], env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + 120
     while not half_way():
         assert proc.poll() is None, "the build ended before it was caught half-way"
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    proc.send_signal(signal.SIGKILL)
+    os.killpg(proc.pid, signal.SIGKILL)  # the build and its validating processes
     proc.wait()
     assert half_way()  # it died with part of the new build written
     after = open_store(published).info

@@ -10,8 +10,8 @@ from datetime import datetime
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
-from ..model import DIMENSIONS, Literature, Module, network_type_of
-from .namespaces import QK, SCHEMA, bind_prefixes
+from ..model import CONCEPTS, DIMENSIONS, PROSE, SECTIONS, Literature, Module, network_type_of
+from .namespaces import QK, SCHEMA, bind_prefixes, term
 from .uris import Minter
 
 SCHEMES = {
@@ -136,11 +136,14 @@ class _Mapper:
         add(node, QK.moduleNumber, Literal(m.number))
         if m.title:
             self.label(node, m.title)
-        for prop, text in (
-            (QK.objective, m.objective), (QK.implementation, m.implementation), (QK.stepsText, m.steps_text),
-            (QK.evaluation, m.evaluation), (QK.caseExamplesText, m.case_examples_text), (QK.contacts, m.contacts),
-            (QK.advice, m.advice), (QK.pageText, m.text),
-        ):
+        for section in SECTIONS:
+            if section.form == PROSE and getattr(m, section.field):
+                add(node, term(section.properties[0]), de(getattr(m, section.field)))
+            elif section.form == CONCEPTS:
+                for value in getattr(m, section.field):
+                    add(node, term(section.properties[0]), self.concept(section.scheme, value))
+        for prop, text in ((QK.implementation, m.implementation), (QK.stepsText, m.steps_text),
+                           (QK.caseExamplesText, m.case_examples_text), (QK.pageText, m.text)):
             if text:
                 add(node, prop, de(text))
         if m.incomplete:
@@ -153,12 +156,6 @@ class _Mapper:
                 add(a, QK.dimension, mint.scale(dim.key))
                 add(a, SCHEMA.itemReviewed, node)
                 add(a, SCHEMA.ratingCount, Literal(m.rating_count))
-        for kind, prop, values in (
-            ("user-role", QK.userRole, m.user_roles), ("target-group", QK.targetGroup, m.target_groups),
-            ("field-of-action", QK.fieldOfAction, m.fields_of_action), ("funding", QK.fundingSource, m.funding),
-        ):
-            for value in values:
-                add(node, prop, self.concept(kind, value))
         for i, text in enumerate(m.implementation_items, start=1):
             item = mint.part(m.number, "item", i)
             add(node, QK.implementationItem, item)
@@ -290,9 +287,3 @@ def to_partition(modules: Iterable[Module], base: str, ingested_at: datetime) ->
     for m in sorted(modules, key=lambda m: m.number):
         mapper.module(m, titled)
     return mapper.partition
-
-
-def to_graph(modules: Iterable[Module], base: str, ingested_at: datetime) -> Graph:
-    """Map modules to one graph."""
-    return to_partition(modules, base, ingested_at).graph()
-

@@ -101,3 +101,13 @@ def bind_prefixes(graph: Graph) -> Graph:
     for prefix, ns in PREFIXES.items():
         graph.bind(prefix, ns, override=True)
     return graph
+
+
+def term(curie: str) -> URIRef:
+    """The IRI a CURIE of our prefixes names.
+
+    >>> term("qk:objective")
+    rdflib.term.URIRef('https://w3id.org/quartiers-kg/ontology#objective')
+    """
+    prefix, _, local = curie.partition(":")
+    return URIRef(PREFIXES[prefix] + local)

@@ -6,8 +6,8 @@ from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from ..errors import MappingError
-from ..model import CaseExample, ExtraSection, Literature, Module, ModuleRef, NetworkSize, Project
-from .namespaces import QK, SCHEMA
+from ..model import OWN, PROSE, SECTIONS, CaseExample, ExtraSection, Literature, Module, ModuleRef, NetworkSize, Project
+from .namespaces import QK, SCHEMA, term
 
 
 def _text(graph: Graph, node, prop) -> str | None:
@@ -31,14 +31,12 @@ def module_from_graph(graph: Graph, iri: URIRef) -> Module:
     assessments = list(graph.objects(iri, QK.assessment))
     counts = {int(graph.value(a, SCHEMA.ratingCount)) for a in assessments}
     size = graph.value(iri, QK.idealNetworkSize)
+    by_section = {s.field: _text(graph, iri, term(s.properties[0])) if s.form == PROSE else _labels(graph, iri, term(s.properties[0]))
+                  for s in SECTIONS if s.form != OWN}
     return Module(
         number=int(number),
         title=_text(graph, iri, RDFS.label),
-        objective=_text(graph, iri, QK.objective),
         rating_count=counts.pop() if len(counts) == 1 else None,
-        user_roles=_labels(graph, iri, QK.userRole),
-        target_groups=_labels(graph, iri, QK.targetGroup),
-        fields_of_action=_labels(graph, iri, QK.fieldOfAction),
         implementation=_text(graph, iri, QK.implementation),
         implementation_items=tuple(str(graph.value(i, SCHEMA.text)) for i in _ordered(graph, iri, QK.implementationItem)),
         network_size=NetworkSize(int(graph.value(size, SCHEMA.minValue)), int(graph.value(size, SCHEMA.maxValue)),
@@ -46,14 +44,10 @@ def module_from_graph(graph: Graph, iri: URIRef) -> Module:
         steps_text=_text(graph, iri, QK.stepsText),
         steps=tuple(str(graph.value(s, SCHEMA.text)) for s in _ordered(graph, iri, SCHEMA.step)),
         pitfalls=tuple(str(graph.value(s, SCHEMA.text)) for s in _ordered(graph, iri, QK.pitfall)),
-        evaluation=_text(graph, iri, QK.evaluation),
         case_examples=tuple(sorted(
             (CaseExample(str(graph.value(c, RDFS.label)), _text(graph, c, SCHEMA.name), _text(graph, c, SCHEMA.alternateName))
              for c in graph.objects(iri, QK.caseExample)), key=lambda c: c.label)),
         case_examples_text=_text(graph, iri, QK.caseExamplesText),
-        contacts=_text(graph, iri, QK.contacts),
-        funding=_labels(graph, iri, QK.fundingSource),
-        advice=_text(graph, iri, QK.advice),
         comments=tuple(str(graph.value(s, SCHEMA.text)) for s in _ordered(graph, iri, QK.userComment)),
         projects=tuple(sorted(
             (Project(str(graph.value(p, RDFS.label)), _text(graph, graph.value(p, SCHEMA.location), RDFS.label))
@@ -67,6 +61,7 @@ def module_from_graph(graph: Graph, iri: URIRef) -> Module:
                              for s in _ordered(graph, iri, QK.extraSection)),
         text=_text(graph, iri, QK.pageText),
         incomplete=graph.value(iri, QK.incomplete) == Literal(True),
+        **by_section,
     )
 
 

@@ -4,33 +4,10 @@ from __future__ import annotations
 
 import re
 
+from ..model import SECTIONS
 from .text import match_key
 
-# section key -> the heading as printed (druck spelling first, then known variants)
-HEADINGS: dict[str, tuple[str, ...]] = {
-    "objective": ("Zielsetzung", "Übersicht"),
-    "assessment": (
-        "Einschätzungen zu diesem Modul von Nutzerinnen und Nutzer",
-        "Einschätzungen zu diesem Modul von Nutzerinnen und Nutzern",
-    ),
-    "user_roles": ("Anwenderinnen und Anwender",),
-    "target_groups": ("Zielgruppe", "Zielgruppen"),
-    "fields_of_action": ("Handlungsfelder",),
-    "implementation": ("Umsetzung und Durchführung",),
-    "steps": ("Wichtige Umsetzungsschritte / Aufwandsabschätzung",),
-    "pitfalls": ("Stolpersteine",),
-    "evaluation": ("Bewertung",),
-    "case_examples": ("Fallbeispiele",),
-    "contacts": ("Kontakte / AnsprechpartnerInnen",),
-    "funding": ("Finanzierung",),
-    "advice": ("Beratung",),
-    "comments": ("Nutzerinnen- und Nutzerkommentare",),
-    "projects": ("Projekte",),
-    "related": ("Weitere Module, die Sie auch interessieren könnten",),
-    "literature": ("Literatur",),
-    "links": ("Links",),
-}
-
+HEADINGS: dict[str, tuple[str, ...]] = {s.key: s.headings for s in SECTIONS}  # the print page's spelling first
 TEMPLATE_ORDER: tuple[str, ...] = tuple(HEADINGS)
 LAST_SECTION = TEMPLATE_ORDER[-1]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import DIMENSIONS, Module
+from ..model import DIMENSIONS, OWN, PROSE, SECTIONS, Module
 from .headings import TEMPLATE_ORDER, heading_of
 
 NO_COMMENTS = "Für dieses Modul sind noch keine Kommentare vorhanden."
@@ -16,19 +16,15 @@ def _sections(m: Module) -> dict[str, list[str]]:
     """The blocks of each section, in the print page's layout (one block per paragraph or item)."""
     numbered = lambda items: ["\n".join(f"  {i}. {t}" for i, t in enumerate(items, 1))] if items else []  # noqa: E731
     out: dict[str, list[str]] = {
-        "objective": _paragraphs(m.objective),
+        s.key: _paragraphs(getattr(m, s.field)) if s.form == PROSE else list(getattr(m, s.field))
+        for s in SECTIONS if s.form != OWN
+    }
+    out |= {
         "assessment": [],
-        "user_roles": list(m.user_roles),
-        "target_groups": list(m.target_groups),
-        "fields_of_action": list(m.fields_of_action),
         "implementation": _paragraphs(m.implementation) + numbered(m.implementation_items),
         "steps": _paragraphs(m.steps_text) + numbered(m.steps),
         "pitfalls": list(m.pitfalls),
-        "evaluation": _paragraphs(m.evaluation),
         "case_examples": [c.label for c in m.case_examples] + _paragraphs(m.case_examples_text),
-        "contacts": _paragraphs(m.contacts),
-        "funding": list(m.funding),
-        "advice": _paragraphs(m.advice),
         "comments": list(m.comments),
         "projects": [f"{p.name}, {p.town}" if p.town else p.name for p in m.projects],
         "related": [f"Modul {r.number}: {r.title}" for r in m.related],

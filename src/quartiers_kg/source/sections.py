@@ -6,7 +6,10 @@ import re
 
 from ..errors import SourcePageError
 from ..model import (
+    CONCEPTS,
     DIMENSIONS,
+    PROSE,
+    SECTIONS,
     CaseExample,
     Literature,
     ModuleRef,
@@ -210,28 +213,18 @@ def literature(lines: list[Line], ctx: Context) -> Fields:
     return {"literature": tuple(dict.fromkeys(refs))}
 
 
-READERS = {
-    "objective": prose("objective"),
+_OWN_READERS = {
     "assessment": assessment,
-    "user_roles": listing("user_roles"),
-    "target_groups": listing("target_groups"),
-    "fields_of_action": listing("fields_of_action"),
     "implementation": implementation,
     "steps": steps,
     "pitfalls": pitfalls,
-    "evaluation": prose("evaluation"),
     "case_examples": case_examples,
-    "contacts": prose("contacts"),
-    "funding": listing("funding"),
-    "advice": prose("advice"),
     "comments": comments,
     "projects": projects,
     "related": related,
     "literature": literature,
     "links": listing("links"),
 }
-
-# sections whose lines are values: a short line there is an item, never an unknown heading
-LIST_SECTIONS = frozenset(
-    {"user_roles", "target_groups", "fields_of_action", "case_examples", "funding", "projects", "related", "literature", "links", "pitfalls", "assessment"}
-)
+READERS = {s.key: prose(s.field) if s.form == PROSE else listing(s.field) if s.form == CONCEPTS else _OWN_READERS[s.key]
+           for s in SECTIONS}
+LIST_SECTIONS = frozenset(s.key for s in SECTIONS if s.items)

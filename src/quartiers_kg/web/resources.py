@@ -8,8 +8,8 @@ from flask import Blueprint, Response, render_template, url_for
 
 from ..errors import UnknownResource
 from ..formats import HTML, REPRESENTATIONS, from_suffix
-from ..model import DIMENSIONS
-from ..rdf.namespaces import ONTOLOGY_IRI
+from ..model import DIMENSIONS, SECTIONS
+from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
 from .answers import rdf_response
 from .context import minter
 from .describe import describe, pick_label, vocabulary_labels
@@ -20,6 +20,11 @@ bp = Blueprint("resources", __name__)
 QK = ONTOLOGY_IRI + "#"
 SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def expand(curie: str) -> str:
+    prefix, _, local = curie.partition(":")
+    return PREFIXES[prefix] + local
 
 
 @bp.route("/<path:path>")
@@ -114,12 +119,9 @@ def _view(d, path: str) -> dict:
     }
 
 
-# the order of a module page: text sections first as the page has them, then links, then the rest
-PAGE_ORDER = [QK + name for name in (
-    "objective", "implementation", "stepsText", "evaluation", "caseExamplesText", "contacts", "advice", "pageText",
-    "networkType", "idealNetworkSize", "userRole", "targetGroup", "fieldOfAction", "caseExample", "fundingSource",
-    "project", "relatedModule", "literature", "link", "extraSection", "moduleNumber", "incomplete",
-)]
+# the order of a module page: the sections' terms as the page template has them, then the rest
+PAGE_ORDER = [expand(p) for section in SECTIONS for p in section.properties] + \
+    [QK + name for name in ("pageText", "extraSection", "moduleNumber", "incomplete")]
 
 
 def _rank(prop: str) -> tuple[int, str]:
