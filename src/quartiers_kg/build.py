@@ -16,7 +16,8 @@ from .model import ParsedPage
 from .rdf.mapping import Partition, to_partition
 from .rdf.namespaces import bind_prefixes
 from .rdf.uris import Minter
-from .source import read_page
+from .source import SourceFile, assemble, mirror_files, read_source
+from .source.files import MANIFEST
 from .rdf.description import Publisher, describe_dataset, statistics
 from .store import BuildInfo, NewStore, uploader
 from .validate import check_partition, gate_violations, load_shapes
@@ -43,38 +44,42 @@ def ingest_time() -> datetime:
     return datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc).replace(microsecond=0)
 
 
-def page_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand directories into their page files, sorted; files are taken as given."""
+def page_files(paths: Iterable[Path], url: str | None = None) -> list[SourceFile]:
+    """Expand folders into their pages, sorted: a mirror folder (made by fetch) with each page's address, any
+    other folder's page files by name; a file is taken as given, at `url` if that is given."""
     out = []
     for path in map(Path, paths):
-        if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in PAGE_SUFFIXES and p.is_file()))
+        if path.is_dir() and _is_mirror(path):
+            out.extend(mirror_files(path))
+        elif path.is_dir():
+            out.extend(SourceFile(p) for p in sorted(path.iterdir()) if p.suffix.lower() in PAGE_SUFFIXES and p.is_file())
         else:
-            out.append(path)
+            out.append(SourceFile(path, url))
     return out
 
 
-def read_pages(files: list[Path], number: int | None = None, progress: Callable[[Path], None] | None = None) -> Batch:
-    """Read every file; a broken page is recorded as a failure and the others are still read.
+def _is_mirror(folder: Path) -> bool:
+    """A mirror holds a manifest, or folders named like hosts."""
+    return (folder / MANIFEST).is_file() or any(p.is_dir() and "." in p.name for p in folder.iterdir())
+
+
+def read_pages(files: list[SourceFile], number: int | None = None, progress: Callable[[Path], None] | None = None) -> Batch:
+    """Read every file and assemble each module from all its pages; a broken page is recorded as a failure
+    and the others are still read.
 
     Paths inside the project are kept relative to it, so that the graph names no machine's folders.
     """
     batch = Batch()
-    for path in files:
+    by_number: dict[int, list[ParsedPage]] = {}
+    for file in files:
         try:
-            batch.pages.append(read_page(path, number, shown_as=str(_relative(path))))
+            page = read_source(file, number, shown_as=str(_relative(file.path)))
+            by_number.setdefault(page.module.number, []).append(page)
         except SourcePageError as err:
             batch.failures.append(err)
         if progress:
-            progress(path)
-    numbers: dict[int, str] = {}
-    for page in list(batch.pages):
-        n = page.module.number
-        if n in numbers:
-            batch.pages.remove(page)
-            batch.failures.append(SourcePageError(page.module.source.path, None, f"module {n} is already read from {numbers[n]}"))
-        else:
-            numbers[n] = page.module.source.path if page.module.source else "?"
+            progress(file.path)
+    batch.pages = [assemble(pages) for _, pages in sorted(by_number.items())]
     return batch
 
 
@@ -119,7 +124,8 @@ def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildIn
     each stage's size and then how far it got.
     """
     step = progress or (lambda stage, total: lambda n: None)
-    files = page_files([Path(settings.source_dir) / "modules"])
+    files = page_files(folder for folder in (Path(settings.source_dir) / "modules", Path(settings.source_dir) / "sources")
+                       if folder.is_dir())
     advance = step("reading pages", len(files))
     batch = read_pages(files, progress=lambda _: advance(1))
     partition = data_partition(batch, settings)

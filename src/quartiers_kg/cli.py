@@ -251,20 +251,22 @@ def serve(ctx: click.Context, source, host, port, workers) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="write Turtle here instead of stdout")
 @click.option("--number", type=click.IntRange(min=1), help="module number, when the file name does not give it")
+@click.option("--url", help="the address a single saved page was published at (a print page or a web sub-page)")
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, number: int | None) -> None:
-    """Read pages (files or directories) and write their RDF as Turtle; touches no store.
+def ingest(ctx: click.Context, paths: tuple[Path, ...], output: Path | None, number: int | None, url: str | None) -> None:
+    """Read pages (files, folders, or a mirror folder made by fetch) and write their RDF as Turtle; touches no store.
 
-    Problems go to stderr as FILE:LINE: message. Exit 0 when all was read, 1 when a page was
-    skipped or incomplete, 2 for bad usage.
+    The pages of one module (its print page, its web sub-pages) are assembled into one module. Problems go
+    to stderr as FILE:LINE: message. Exit 0 when all was read, 1 when a page was skipped or incomplete, 2 for
+    bad usage.
     """
     from .build import data_graph, page_files, read_pages
 
     settings = _settings(ctx).with_(source_dir=Path("/nonexistent"))
-    files = page_files(paths)
-    if number is not None and len(files) != 1:
-        raise click.UsageError("--number applies to exactly one page")
-    missing = [p for p in files if not p.exists()]
+    files = page_files(paths, url)
+    if (number is not None or url) and len(files) != 1:
+        raise click.UsageError("--number and --url apply to exactly one page")
+    missing = [f.path for f in files if not f.path.exists()]
     if missing:
         raise click.UsageError(f"no such file: {missing[0]}")
     with click.progressbar(length=len(files), label="reading pages", file=sys.stderr, hidden=not sys.stderr.isatty()) as bar:

@@ -46,6 +46,8 @@ class Section:
     its own, under the section's key). `headings`: as printed, the print page's spelling first.
     `items`: its lines are values, so a short line there is an item, never an unknown heading.
     `properties`: the terms (CURIEs) the section's values are stated with, in the order a page shows them.
+    `tab`: the web sub-page that holds it ("" the module folder's overview; None: not seen on the web).
+    `optional`: a page may lack it without being cut off.
     """
 
     key: str
@@ -55,23 +57,26 @@ class Section:
     field: str | None = None
     scheme: str | None = None
     items: bool = False
+    tab: str | None = None
+    optional: bool = False
 
 
 # The sections in template order (SOURCE-FORMAT.md §1); the last is the one a complete page ends with.
 SECTIONS: tuple[Section, ...] = (
-    Section("objective", ("Zielsetzung", "Übersicht"), PROSE, ("qk:objective",), "objective"),
+    Section("objective", ("Zielsetzung", "Übersicht"), PROSE, ("qk:objective",), "objective", tab=""),
     Section("assessment", ("Einschätzungen zu diesem Modul von Nutzerinnen und Nutzer",
-                           "Einschätzungen zu diesem Modul von Nutzerinnen und Nutzern"), OWN, ("qk:assessment",), items=True),
+                           "Einschätzungen zu diesem Modul von Nutzerinnen und Nutzern"), OWN, ("qk:assessment",), items=True, tab=""),
     Section("user_roles", ("Anwenderinnen und Anwender",), CONCEPTS, ("qk:userRole",), "user_roles", "user-role", True),
     Section("target_groups", ("Zielgruppe", "Zielgruppen"), CONCEPTS, ("qk:targetGroup",), "target_groups", "target-group", True),
     Section("fields_of_action", ("Handlungsfelder",), CONCEPTS, ("qk:fieldOfAction",), "fields_of_action", "field-of-action", True),
     Section("implementation", ("Umsetzung und Durchführung",), OWN,
-            ("qk:implementation", "qk:implementationItem", "qk:networkType", "qk:idealNetworkSize")),
-    Section("steps", ("Wichtige Umsetzungsschritte / Aufwandsabschätzung",), OWN, ("qk:stepsText", "schema:step")),
-    Section("pitfalls", ("Stolpersteine",), OWN, ("qk:pitfall",), items=True),
-    Section("evaluation", ("Bewertung",), PROSE, ("qk:evaluation",), "evaluation"),
+            ("qk:implementation", "qk:implementationItem", "qk:networkType", "qk:idealNetworkSize"), tab="umsetzung-und-durchfuehrung"),
+    Section("steps", ("Wichtige Umsetzungsschritte / Aufwandsabschätzung",), OWN, ("qk:stepsText", "schema:step"),
+            tab="wichtige-umsetzungsschritte-aufwandsabschaetzung"),
+    Section("pitfalls", ("Stolpersteine",), OWN, ("qk:pitfall",), items=True, tab="stolpersteine-bewertung"),
+    Section("evaluation", ("Bewertung",), PROSE, ("qk:evaluation",), "evaluation", tab="stolpersteine-bewertung"),
     Section("case_examples", ("Fallbeispiele",), OWN, ("qk:caseExamplesText", "qk:caseExample"), items=True),
-    Section("contacts", ("Kontakte / AnsprechpartnerInnen",), PROSE, ("qk:contacts",), "contacts"),
+    Section("contacts", ("Kontakte / AnsprechpartnerInnen",), PROSE, ("qk:contacts",), "contacts", optional=True),
     Section("funding", ("Finanzierung",), CONCEPTS, ("qk:fundingSource",), "funding", "funding", True),
     Section("advice", ("Beratung",), PROSE, ("qk:advice",), "advice"),
     Section("comments", ("Nutzerinnen- und Nutzerkommentare",), OWN, ("qk:userComment",)),
@@ -143,9 +148,33 @@ class ExtraSection:
 
 @dataclass(frozen=True)
 class SourceInfo:
+    """A page that was read: the file, the address it was published at, its checksum, when it was fetched.
+
+    `tab` is the web sub-page ("" the overview) or None for a print page; `page` and `pages` are the web
+    footer's "Seite X / N".
+    """
+
     path: str
     url: str | None
     sha256: str
+    retrieved: str | None = None
+    tab: str | None = None
+    page: int | None = None
+    pages: int | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Where one section's values were read: the page and its lines (the heading's line first).
+
+    `taken`: the module's values of the section are these (False: another page's reading won the merge).
+    """
+
+    section: str
+    source: SourceInfo
+    first_line: int
+    last_line: int
+    taken: bool = True
 
 
 @dataclass(frozen=True)
@@ -180,6 +209,14 @@ class Module:
     text: str | None = None
     incomplete: bool = False
     source: SourceInfo | None = None
+    readings: tuple[Reading, ...] = ()
+    cut_off: str | None = None  # the section a cut-off page ends in
+
+    @property
+    def sources(self) -> tuple[SourceInfo, ...]:
+        """Every page something of this module was read from, the primary one first."""
+        found = ([self.source] if self.source else []) + [r.source for r in self.readings]
+        return tuple(dict.fromkeys(found))
 
 
 

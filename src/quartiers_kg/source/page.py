@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import SourcePageError
-from ..model import ExtraSection, Module, ParsedPage, SourceInfo
+from ..model import ExtraSection, Module, ParsedPage, Reading, SourceInfo
 from .headings import LAST_SECTION, TEMPLATE_ORDER, heading_of, looks_like_heading, section_of
 from .sections import LIST_SECTIONS, RATING, READERS, Context
 from .text import Line, join_paragraphs, prose_and_items, split_lines
@@ -91,10 +91,26 @@ def parse_page(text: str, number: int, path: str = "<page>", source: SourceInfo 
         return _stripped(lines, number, ctx, source)
     if title is None:
         ctx.warn(filled[0].number, "no title line 'Modul <Titel>' at the top of the page")
+    module = read_sections(preamble, sections, ctx, number, title, source)
+    keys = [s.key for s in sections]
+    if LAST_SECTION not in keys:
+        last = sections[-1] if sections else None
+        missing = [heading_of(k) for k in TEMPLATE_ORDER if k not in keys]
+        where = f"inside section '{last.heading}'" if last else "before the first heading"
+        ctx.warn(lines[-1].number, f"page ends early {where}; missing: {', '.join(missing)}")
+        module = replace(module, incomplete=True, cut_off=last.key if last and last.key != "extra" else None)
+    return ParsedPage(module, tuple(ctx.problems))
 
+
+def read_sections(preamble: list[Line], sections: list[_Section], ctx: Context, number: int, title: str | None,
+                  source: SourceInfo | None) -> Module:
+    """Hand each section to its reader; note the lines each was read from."""
     fields: dict[str, object] = {}
-    extras = []
+    extras, readings = [], []
     for section in sections:
+        body = [line for line in section.body if line.text]
+        if source is not None and section.key != "extra":
+            readings.append(Reading(section.key, source, section.line, body[-1].number if body else section.line))
         if section.key == "extra":
             paragraphs, items = prose_and_items(section.body)
             extras.append(ExtraSection(section.heading, join_paragraphs(paragraphs + [f"- {t}" for _, t in items]) or ""))
@@ -109,15 +125,10 @@ def parse_page(text: str, number: int, path: str = "<page>", source: SourceInfo 
             extras.insert(0, ExtraSection("", preamble_text))
         else:
             fields["objective"] = preamble_text
-    keys = [s.key for s in sections]
-    incomplete = LAST_SECTION not in keys
-    if incomplete:
-        last = sections[-1] if sections else None
-        missing = [heading_of(k) for k in TEMPLATE_ORDER if k not in keys]
-        where = f"inside section '{last.heading}'" if last else "before the first heading"
-        ctx.warn(lines[-1].number, f"page ends early {where}; missing: {', '.join(missing)}")
-    module = Module(number=number, title=title, extra_sections=tuple(extras), incomplete=incomplete, source=source, **fields)
-    return ParsedPage(module, tuple(ctx.problems))
+            body = [line for line in preamble if line.text]
+            if source is not None:
+                readings.insert(0, Reading("objective", source, body[0].number, body[-1].number))
+    return Module(number=number, title=title, extra_sections=tuple(extras), source=source, readings=tuple(readings), **fields)
 
 
 def _split_sections(lines: list[Line], ctx: Context) -> tuple[list[Line], list[_Section]]:

@@ -87,11 +87,11 @@ def assessment(lines: list[Line], ctx: Context) -> Fields:
         text = match_key(" ".join(line.text for line in value))
         if not value:
             ctx.warn(current[0], f"assessment '{current[1].label}' has no value")
-        elif text not in (match_key(current[1].low), match_key(current[1].high)):
+        elif text not in _pole_texts(current[1]):
             raise ctx.fail(
                 value[0].number,
                 f"unknown value {' '.join(v.text for v in value)!r} for assessment '{current[1].label}'; "
-                f"expected {current[1].low!r} or {current[1].high!r}",
+                f"expected {current[1].high!r} (print page) or {current[1].low!r} and {current[1].high!r} (web page)",
             )
 
     for line in lines:
@@ -120,6 +120,13 @@ def assessment(lines: list[Line], ctx: Context) -> Fields:
     if missing and seen:
         ctx.warn(lines[0].number - 1 if lines else None, f"assessment block lacks {', '.join(missing)}")
     return {"rating_count": rating} if rating is not None else {}
+
+
+def _pole_texts(dim) -> tuple[str, ...]:
+    """What a page may print under a scale's label: one pole (print pages print the high one), or both poles,
+    low first, as the web page's left and right labels."""
+    low, high = match_key(dim.low), match_key(dim.high)
+    return low, high, f"{low} {high}"
 
 
 def implementation(lines: list[Line], ctx: Context) -> Fields:
