@@ -48,3 +48,32 @@ def full_page(title: str = "Testmodul für Quartiere", **overrides) -> str:
             continue
         lines += [heading, ""] + body + [""]
     return "\n".join(lines)
+
+
+WEB_ROOT = "https://www.iat.eu/aq-nrw/modulbaukasten/"
+TABS = ["", "anwender-zielgruppe", "umsetzung-und-durchfuehrung", "wichtige-umsetzungsschritte-aufwandsabschaetzung",
+        "stolpersteine-bewertung", "fallbeispiele-finanzierung"]  # pages 2 and 6 are made up: their names were not seen
+TAB_NAMES = ["Übersicht", "Anwender und Zielgruppe", "Umsetzung und Durchführung",
+             "Wichtige Umsetzungsschritte / Aufwandsabschätzung", "Stolpersteine / Bewertung", "Fallbeispiele / Finanzierung"]
+
+
+def web_url(number: int, tab: str, slug: str = "testmodul") -> str:
+    return f"{WEB_ROOT}modul-{number:02d}-{slug}/{tab + '/' if tab else ''}"
+
+
+def web_page(title: str | None, body: list[str], page: int, pages: int = 6, footer: bool = True) -> str:
+    """A web sub-page as text extracted from it: a bare title line, the body, the navigation footer."""
+    lines = ([title, ""] if title else []) + body + [""]
+    if footer:
+        lines += [f"Seite {page} / {pages}", "", "Inhalt:", "", TAB_NAMES[page - 1]]
+    return "\n".join(lines) + "\n"
+
+
+def web_overview(title: str = "Testmodul im Netz", objective: tuple[str, ...] = ("Ein Ziel, das im Netz steht.",)) -> list[str]:
+    """The overview's body: the objective without a heading, then both poles under every scale."""
+    from quartiers_kg.model import DIMENSIONS
+
+    lines = list(objective) + [""]
+    for d in DIMENSIONS:
+        lines += [f"{d.label}:", d.low, d.high, ""]
+    return lines

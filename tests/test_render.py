@@ -118,7 +118,7 @@ def round_trip(module):
 
 
 def test_seed_round_trip():
-    seed = replace(read_page(SEED).module, source=None)
+    seed = replace(read_page(SEED).module, source=None, readings=())
     first, second, _ = round_trip(seed)
     assert_same_graph(first, second)
 
@@ -150,6 +150,6 @@ def test_render_command_matches_the_store(runner, settings):
     result = runner.invoke(main, ["--store-dir", str(settings.store_dir), "render", "module/116"])
     assert result.exit_code == 0, result.output
     rendered = parse_page(result.stdout, 116).module
-    assert_same_graph(graph_of(rendered), graph_of(replace(read_page(SEED).module, source=None)))
+    assert_same_graph(graph_of(rendered), graph_of(replace(read_page(SEED).module, source=None, readings=())))
     bad = runner.invoke(main, ["--store-dir", str(settings.store_dir), "render", "module/9999"])
     assert bad.exit_code == 1 and "module/9999" in bad.output

@@ -34,6 +34,10 @@ NETWORK_TYPES: tuple[str, ...] = (
 )
 
 
+# Where the toolbox publishes a module: its print page, and the current site's module folders.
+PRINT_URL = "https://www.aq-nrw.de/assets/default/druck/module/druck_{number:02d}.html"
+WEB_ROOT = "https://www.iat.eu/aq-nrw/modulbaukasten/"
+
 PROSE, CONCEPTS, OWN = "prose", "concepts", "own"
 
 

@@ -10,8 +10,8 @@ from datetime import datetime
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, SKOS
 
-from ..model import CONCEPTS, DIMENSIONS, PROSE, SECTIONS, Literature, Module, network_type_of
-from .namespaces import QK, SCHEMA, bind_prefixes, term
+from ..model import CONCEPTS, DIMENSIONS, PRINT_URL, PROSE, SECTIONS, Literature, Module, network_type_of
+from .namespaces import PAV, QK, SCHEMA, bind_prefixes, term
 from .uris import Minter
 
 SCHEMES = {
@@ -21,6 +21,7 @@ SCHEMES = {
     "target-group": (QK.TargetGroup, "Zielgruppen", "Target groups"),
     "field-of-action": (QK.FieldOfAction, "Handlungsfelder", "Fields of action"),
     "assessment": (QK.AssessmentDimension, "Einschätzungsskalen", "Assessment scales"),
+    "section": (QK.TemplateSection, "Abschnitte einer Modulseite", "Sections of a module page"),
 }
 
 
@@ -111,6 +112,13 @@ class _Mapper:
             self.add(scheme, RDF.type, SKOS.ConceptScheme)
             self.add(scheme, SKOS.prefLabel, de(label_de))
             self.add(scheme, SKOS.prefLabel, Literal(label_en, lang="en"))
+        for section in SECTIONS:
+            node = self.mint.iri("section", section.key.replace("_", "-"))
+            for t in (QK.TemplateSection, SKOS.Concept):
+                self.add(node, RDF.type, t)
+            self.add(node, SKOS.prefLabel, de(section.headings[0]))
+            self.add(node, SKOS.inScheme, self.mint.iri("scheme", "section"))
+            self.add(node, SCHEMA.position, Literal(SECTIONS.index(section) + 1))
         scales = self.mint.iri("scheme", "assessment")
         for dim in DIMENSIONS:
             scale = self.mint.scale(dim.key)
@@ -209,8 +217,9 @@ class _Mapper:
             add(node, QK.relatedModule, r)
             add(r, RDF.type, QK.Module)
             add(r, QK.moduleNumber, Literal(ref.number))
-            if ref.number not in titled:
+            if ref.number not in titled:  # known only by this reference: where it could be read
                 self.label(r, ref.title)
+                add(r, RDFS.seeAlso, URIRef(PRINT_URL.format(number=ref.number)))
         for ref in m.literature:
             add(node, QK.literature, self._literature(ref))
         for text in m.links:
@@ -261,21 +270,55 @@ class _Mapper:
         return node
 
     def _provenance(self, node: URIRef, m: Module) -> None:
-        if not m.source:
+        """Every page read, what was read from which lines of it, and what of the template was not read."""
+        if not m.sources:
             return
         activity = self.mint.iri("activity", "ingest", m.number)
         add = self.add
         add(node, PROV.wasGeneratedBy, activity)
         add(activity, RDF.type, PROV.Activity)
-        add(activity, RDFS.label, Literal(f"Einlesen von {m.source.path}", lang="de"))
+        add(activity, RDFS.label, Literal(f"Einlesen von {', '.join(s.path for s in m.sources)}", lang="de"))
         add(activity, PROV.endedAtTime, Literal(self.ingested_at, datatype=XSD.dateTime))
-        if m.source.url:
-            page = URIRef(m.source.url)
+        for source in m.sources:
+            page = URIRef(source.url)
             add(node, DCTERMS.source, page)
             add(node, PROV.wasDerivedFrom, page)
             add(activity, PROV.used, page)
             add(page, RDF.type, QK.SourcePage)
-            add(page, QK.sha256, Literal(m.source.sha256))
+            add(page, QK.sha256, Literal(source.sha256))
+            if source.retrieved:
+                add(page, PAV.retrievedOn, Literal(source.retrieved, datatype=XSD.dateTime))
+            if source.tab is not None:
+                add(page, QK.webTab, Literal(source.tab))
+            if source.page:
+                add(page, QK.pageNumber, Literal(source.page))
+        for i, reading in enumerate(m.readings, start=1):
+            derivation = self.mint.part(m.number, "reading", i)
+            add(node, PROV.qualifiedDerivation, derivation)
+            add(derivation, RDF.type, PROV.Derivation)
+            add(derivation, PROV.entity, URIRef(reading.source.url))
+            add(derivation, PROV.hadActivity, activity)
+            add(derivation, QK.section, self._section(reading.section))
+            add(derivation, QK.firstLine, Literal(reading.first_line))
+            add(derivation, QK.lastLine, Literal(reading.last_line))
+            add(derivation, QK.taken, Literal(reading.taken))
+        read = {r.section for r in m.readings}
+        for section in SECTIONS:
+            if section.key in read:
+                add(node, QK.sectionRead, self._section(section.key))
+            elif m.readings and not section.optional:
+                add(node, QK.sectionMissing, self._section(section.key))
+        if m.cut_off:
+            add(node, QK.cutOffIn, self._section(m.cut_off))
+        pages = max((s.pages for s in m.sources if s.pages), default=None)
+        if pages:
+            add(node, QK.webPageCount, Literal(pages))
+            seen = {s.page for s in m.sources if s.page}
+            for missing in sorted(set(range(1, pages + 1)) - seen):
+                add(node, QK.webPageMissing, Literal(missing))
+
+    def _section(self, key: str) -> URIRef:
+        return self.mint.iri("section", key.replace("_", "-"))
 
 
 def to_partition(modules: Iterable[Module], base: str, ingested_at: datetime) -> Partition:

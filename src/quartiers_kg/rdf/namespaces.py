@@ -29,7 +29,9 @@ PREFIXES = {
     "spdx": "http://spdx.org/rdf/terms#",
     "hydra": "http://www.w3.org/ns/hydra/core#",
     "dcatde": "http://dcat-ap.de/def/dcatde/",
+    "pav": "http://purl.org/pav/",
 }
+PAV = Namespace(PREFIXES["pav"])
 
 
 class QK(DefinedNamespace):
@@ -57,6 +59,7 @@ class QK(DefinedNamespace):
     ListItem: URIRef
     ExtraSection: URIRef
     SourcePage: URIRef
+    TemplateSection: URIRef
     # properties of a module
     moduleNumber: URIRef
     objective: URIRef
@@ -84,6 +87,18 @@ class QK(DefinedNamespace):
     implementationItem: URIRef
     extraSection: URIRef
     incomplete: URIRef
+    sectionRead: URIRef
+    sectionMissing: URIRef
+    cutOffIn: URIRef
+    webPageCount: URIRef
+    webPageMissing: URIRef
+    # where values came from
+    section: URIRef
+    firstLine: URIRef
+    lastLine: URIRef
+    taken: URIRef
+    webTab: URIRef
+    pageNumber: URIRef
     # properties of other things
     dimension: URIRef
     lowPole: URIRef

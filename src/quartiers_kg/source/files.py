@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..errors import SourcePageError
-from ..model import ParsedPage, Problem, SourceInfo
+from ..model import PRINT_URL, ParsedPage, Problem, SourceInfo
 from .html import html_to_text
-from .page import PRINT_URL, decode, number_from_name, parse_page
+from .page import decode, number_from_name, parse_page
 from .web import parse_web_page, place_of
 
 MANIFEST = "manifest.json"
@@ -61,6 +61,11 @@ def read_source(file: SourceFile, number: int | None = None, shown_as: str | Non
     if guessed:
         parsed = replace(parsed, problems=(Problem(None, guessed),) + parsed.problems)
     return parsed
+
+
+def read_page(path: str | Path, number: int | None = None, shown_as: str | None = None) -> ParsedPage:
+    """Read a saved print page; the number comes from `number` or from the file name (druck_<n>.txt)."""
+    return read_source(SourceFile(Path(path)), number, shown_as)
 
 
 def _print_number(url: str) -> int | None:
@@ -113,16 +118,19 @@ def mirror_files(root: Path) -> list[SourceFile]:
 
 
 def address_of(relative: str) -> str | None:
-    """The address a mirror path stands for: `host/a/b/index.html` -> `https://host/a/b/`.
+    """The address a mirror path stands for: `host/a/b/index.html` -> `https://host/a/b/`; text saved from a print
+    page, `druck_<n>.txt`, stands for `druck_<n>.html`.
 
     >>> address_of("www.iat.eu/aq-nrw/modulbaukasten/modul-20-fotosafari/index.txt")
     'https://www.iat.eu/aq-nrw/modulbaukasten/modul-20-fotosafari/'
+    >>> address_of("www.aq-nrw.de/assets/default/druck/module/druck_07.txt")
+    'https://www.aq-nrw.de/assets/default/druck/module/druck_07.html'
     """
     host, _, rest = relative.partition("/")
     if not rest:
         return None
     folder, _, file = rest.rpartition("/")
-    path = f"{folder}/" if file in PAGE_NAMES else rest
+    path = f"{folder}/" if file in PAGE_NAMES else re.sub(r"(druck_\d+)\.txt$", r"\1.html", rest)
     return f"https://{host}/{path}"
 
 

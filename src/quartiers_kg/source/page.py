@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -15,7 +14,6 @@ from .text import Line, join_paragraphs, prose_and_items, split_lines
 
 _FILE_NAME = re.compile(r"^druck_(\d+)\.(?:txt|html?)$", re.IGNORECASE)
 _TITLE = re.compile(r"^Modul\s+(?!\d+\s*:)(.+)$")
-PRINT_URL = "https://www.aq-nrw.de/assets/default/druck/module/druck_{number:02d}.html"
 
 
 def number_from_name(path: str | Path) -> int | None:
@@ -37,29 +35,6 @@ def decode(data: bytes, path: str) -> str:
         raise SourcePageError(
             path, line, f"not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start}); save the page as UTF-8"
         ) from err
-
-
-def read_page(path: str | Path, number: int | None = None, shown_as: str | None = None) -> ParsedPage:
-    """Read a page file; the number comes from `number` or from the file name (druck_<n>.txt).
-
-    `shown_as` is the path that messages and the provenance record name (default: `path`).
-    """
-    path = Path(path)
-    name = shown_as or str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise SourcePageError(name, None, f"cannot read: {err.strerror}") from err
-    number = number if number is not None else number_from_name(path)
-    if number is None:
-        raise SourcePageError(name, None, "no module number: name the file druck_<n>.txt or give --number")
-    text = decode(data, name)
-    if path.suffix.lower() in (".html", ".htm"):
-        from .html import html_to_text
-
-        text = html_to_text(text)
-    source = SourceInfo(name, PRINT_URL.format(number=number), hashlib.sha256(data).hexdigest())
-    return parse_page(text, number, path=name, source=source)
 
 
 @dataclass

@@ -51,7 +51,8 @@ def parse_web_page(text: str, url: str, path: str = "<page>", source: SourceInfo
     if not filled:
         raise ctx.fail(None, "no text on the page (besides the navigation footer)")
     title = None
-    if _is_title(filled[0].text):
+    alone = filled[0].number == len(lines) or not lines[filled[0].number].text  # a line of its own, not a wrapped one
+    if alone and _is_title(filled[0].text):
         title = re.sub(r"^Modul\s+", "", filled[0].text)
         repeated = len(filled) > 1 and filled[1].text == filled[0].text  # the old site's overview prints it twice
         lines = [line for line in lines if line.number > filled[1 if repeated else 0].number]
