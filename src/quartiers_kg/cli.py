@@ -247,6 +247,56 @@ def serve(ctx: click.Context, source, host, port, workers) -> None:
     run(settings)
 
 
+def _numbers(text: str) -> list[int]:
+    """'1-250' or '7,20-30' as module numbers."""
+    out: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.strip().partition("-")
+        if not low.isdigit() or (high and not high.isdigit()) or int(high or low) < int(low) or int(low) < 1:
+            raise click.BadParameter(f"expected numbers and ranges such as 1-250 or 7,20-30, found {part!r}",
+                                     param_hint="--numbers")
+        out += range(int(low), int(high or low) + 1)
+    return sorted(set(out))
+
+
+@main.command()
+@click.option("--numbers", default="1-250", show_default=True, help="print pages to fetch: numbers and ranges, e.g. 7,20-30")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), help="the mirror folder (default: data/sources/)")
+@click.option("--delay", type=click.FloatRange(min=0), help="seconds at least between two requests (QKG_FETCH_DELAY)")
+@click.pass_context
+def fetch(ctx: click.Context, numbers: str, into: Path | None, delay: float | None) -> None:
+    """Download the toolbox into a mirror: the print pages by number (QKG_PRINT_URL) and the web pages found by
+    following links from QKG_WEB_ROOT, politely and incrementally (robots.txt, one request at a time, conditional
+    requests). Exit 1 when an address could not be fetched; gaps (404) are not errors.
+    """
+    from tqdm import tqdm
+
+    from .fetch import Crawler, Mirror, Politeness
+
+    settings = _settings(ctx)
+    wanted = _numbers(numbers)
+    mirror = Mirror(into or Path(settings.source_dir) / "sources")
+    if mirror.repaired:
+        click.echo(f"mended {mirror.repaired} file(s) left by an interrupted run; they are fetched again", err=True)
+    polite = Politeness(settings.contact_email, settings.fetch_delay if delay is None else delay, settings.fetch_timeout,
+                        settings.fetch_retries)
+    crawler = Crawler(mirror, polite, settings.web_root, settings.fetch_max_pages)
+    with tqdm(total=len(wanted) + 1, unit="page", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+        def advance(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            summary = crawler.run((settings.print_url.format(number=n) for n in wanted), advance)
+        except KeyboardInterrupt:
+            summary = crawler.summary
+            click.echo("interrupted: the mirror and its manifest hold what was fetched so far", err=True)
+    for failure in summary.failures:
+        click.echo(f"failed: {failure}", err=True)
+    click.echo(f"fetched into {mirror.root}: {summary.line()}")
+    sys.exit(1 if summary.counts["failed"] else 0)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="write Turtle here instead of stdout")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .errors import QuartiersError
+from .model import PRINT_URL, WEB_ROOT
 
 
 def _project_root() -> Path:
@@ -57,7 +58,14 @@ class Settings:
                          metadata={"help": "licence IRI of the published data (DCAT-AP.de licence vocabulary)"})
     publisher_name: str = field(default="quartiers-kg", metadata={"help": "who publishes the dataset"})
     publisher_url: str = field(default="https://w3id.org/quartiers-kg/", metadata={"help": "publisher's web address"})
-    contact_email: str = field(default="kontakt@quartiers-kg.invalid", metadata={"help": "contact address of the publisher"})
+    contact_email: str = field(default="kontakt@quartiers-kg.invalid",
+                               metadata={"help": "contact address of the publisher, also named in fetch's User-Agent"})
+    print_url: str = field(default=PRINT_URL, metadata={"help": "address of a module's print page for fetch, {number:02d} in it"})
+    web_root: str = field(default=WEB_ROOT, metadata={"help": "where fetch starts on the web site; it stays under it"})
+    fetch_delay: float = field(default=1.0, metadata={"help": "seconds at least between two requests of fetch"})
+    fetch_timeout: float = field(default=30.0, metadata={"help": "seconds fetch waits for an answer"})
+    fetch_retries: int = field(default=3, metadata={"help": "times fetch retries after 429, 503 or a timeout"})
+    fetch_max_pages: int = field(default=5000, metadata={"help": "web pages fetch visits at most"})
 
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
@@ -70,8 +78,13 @@ class Settings:
                 raise QuartiersError(f"setting {name} must not be negative, found {getattr(self, name)}")
         if self.store and not self.store.startswith(("sparql+http://", "sparql+https://")):
             raise QuartiersError(f"setting store must be sparql+http(s)://host/path of a query endpoint, found {self.store!r}")
-        if self.query_timeout <= 0:
-            raise QuartiersError(f"setting query_timeout must be positive, found {self.query_timeout}")
+        for name in ("query_timeout", "fetch_timeout"):
+            if getattr(self, name) <= 0:
+                raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
+        if self.fetch_delay < 0 or self.fetch_retries < 0 or self.fetch_max_pages < 1:
+            raise QuartiersError("settings fetch_delay and fetch_retries must not be negative, fetch_max_pages positive")
+        if "{number" not in self.print_url:
+            raise QuartiersError(f"setting print_url must hold {{number:02d}}, found {self.print_url!r}")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> "Settings":

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-PAGES = ["/", "/module/116", "/module/35", "/funding/kommune", "/module/116/assessment/zeitaufwand", "/module/",
+PAGES = ["/", "/coverage", "/module/116", "/module/35", "/funding/kommune", "/module/116/assessment/zeitaufwand", "/module/",
          "/ontology", "/shapes", "/sparql", "/dataset", "/module/9999", "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205"]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 _BLOCKS = {"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr", "header", "footer", "blockquote"}
-_SKIP = {"script", "style", "head", "title", "noscript"}
+_SKIP = {"script", "style", "head", "title", "noscript", "nav"}  # the site's menus are not the page
 
 
 class _TextParser(HTMLParser):
@@ -18,6 +18,8 @@ class _TextParser(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in _SKIP:
             self.skipping += 1
+        elif self.skipping:
+            return
         elif tag in ("ol", "ul"):
             self.parts.append("\n\n")
             self.lists.append([tag == "ol", 0])
@@ -34,6 +36,8 @@ class _TextParser(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _SKIP:
             self.skipping = max(0, self.skipping - 1)
+        elif self.skipping:
+            return
         elif tag in ("ol", "ul"):
             if self.lists:
                 self.lists.pop()

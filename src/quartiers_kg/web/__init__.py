@@ -18,13 +18,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 4096
     app.json.ensure_ascii = False
 
-    from . import api, caching, documents, errors, explore, harvest, home, resources, sparql
+    from . import api, caching, coverage, documents, errors, explore, harvest, home, resources, sparql
 
     errors.register(app)
     caching.register(app)
     app.after_request(cors)
     app.add_template_filter(lambda iri: app.config["MINTER"].path_of(iri) or iri, "local_path")
-    for blueprint in (sparql.bp, api.bp, harvest.bp, explore.bp, home.bp, documents.bp):
+    for blueprint in (sparql.bp, api.bp, harvest.bp, explore.bp, home.bp, documents.bp, coverage.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(resources.bp)  # last: its catch-all route maps every other path to an IRI
     return app

@@ -72,12 +72,14 @@ def _view(d, path: str) -> dict:
         items = sorted((o["value"] for o in d.out.get(prop, [])), key=order)
         return [{"iri": i, "href": minter().path_of(i) or i, "text": _first(d.parts[i], SCHEMA + "text")} for i in items]
 
-    special = {SCHEMA + "step", QK + "assessment", QK + "pitfall", QK + "implementationItem", QK + "userComment"}
+    sources = _sources(d)
+    special = {SCHEMA + "step", QK + "assessment", QK + "pitfall", QK + "implementationItem", QK + "userComment",
+               *COVERAGE, PROV + "qualifiedDerivation", PROV + "wasDerivedFrom"}
     long_text, links, facts = [], [], []
     for prop, objects in sorted(d.out.items(), key=lambda item: _rank(item[0])):
         if prop in special:
             continue
-        row = {"prop": prop, "label": label(prop), "objects": [value(o) for o in objects]}
+        row = {"prop": prop, "label": label(prop), "objects": [value(o) for o in objects], "sources": sources.get(prop, [])}
         if all(o["type"] == "literal" and len(o["value"]) > 120 for o in objects):
             long_text.append({**row, "paragraphs": [p for o in objects for p in o["value"].split("\n\n")]})
         elif all(o["type"] == "iri" for o in objects):
@@ -108,7 +110,10 @@ def _view(d, path: str) -> dict:
         "links": [r for r in links if r["prop"] != RDF_TYPE],
         "facts": facts,
         "steps": texts(SCHEMA + "step"),
+        "steps_sources": sources.get(SCHEMA + "step", []),
         "pitfalls": texts(QK + "pitfall"),
+        "pitfalls_sources": sources.get(QK + "pitfall", []),
+        "coverage": _coverage(d, label),
         "list_items": texts(QK + "implementationItem"),
         "comments": texts(QK + "userComment"),
         "assessments": assessments,
@@ -116,6 +121,45 @@ def _view(d, path: str) -> dict:
         "sparql": url_for("sparql.endpoint") + "?query=" + quote(describe_query),
         "alternates": [(f.name, f.media_type, path + f.suffix) for f in REPRESENTATIONS],
         "jsonld": jsonld(_schema_org(d, title, label)),
+    }
+
+
+COVERAGE = [QK + name for name in ("sectionRead", "sectionMissing", "cutOffIn", "webPageCount", "webPageMissing")]
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def _sources(d) -> dict[str, list[dict]]:
+    """For each property of a section: the pages (and lines) the section was read from, the one taken first."""
+    by_section: dict[str, list[dict]] = {}
+    for derivation in (o["value"] for o in d.out.get(PROV + "qualifiedDerivation", [])):
+        part = d.parts.get(derivation, {})
+        url, section = _first(part, PROV + "entity"), _first(part, QK + "section")
+        if not url or not section:
+            continue
+        by_section.setdefault(section, []).append({
+            "url": url, "kind": "Druckseite" if "/druck_" in url else "Webseite",
+            "lines": f"{_first(part, QK + 'firstLine')}–{_first(part, QK + 'lastLine')}",
+            "taken": _first(part, QK + "taken") == "true"})
+    out = {}
+    for section in SECTIONS:
+        found = sorted(by_section.get(str(minter().iri("section", section.key.replace("_", "-"))), []), key=lambda s: not s["taken"])
+        for prop in section.properties:
+            out[expand(prop)] = found
+    return out
+
+
+def _coverage(d, label) -> dict | None:
+    """What of the template was read for this module, what is missing, where its page was cut off; None if not a module."""
+    types = {o["value"] for o in d.out.get(RDF_TYPE, [])}
+    if QK + "Module" not in types:
+        return None
+    names = lambda prop: [label(o["value"]) for o in sorted(d.out.get(prop, []), key=lambda o: o["value"])]  # noqa: E731
+    missing_pages = sorted(int(o["value"]) for o in d.out.get(QK + "webPageMissing", []))
+    return {
+        "read": bool(d.out.get("http://purl.org/dc/terms/source")),
+        "see_also": [o["value"] for o in d.out.get("http://www.w3.org/2000/01/rdf-schema#seeAlso", [])],
+        "sections_read": names(QK + "sectionRead"), "sections_missing": names(QK + "sectionMissing"),
+        "cut_off": names(QK + "cutOffIn"), "web_pages": _first(d.out, QK + "webPageCount"), "web_missing": missing_pages,
     }
 
 

@@ -1,0 +1,113 @@
+"""The mirror on disk: each address's bytes as served at `DIR/<host>/<path>`, and `DIR/manifest.json`.
+
+A page is written to a temporary file and renamed into place, then the manifest is rewritten the same way;
+a run killed between the two is caught by the next one, which checks every file against its record and
+fetches a file that disagrees in full, so that mirror and manifest agree before anything is fetched. A file
+the manifest does not know (saved by hand, or written just before a kill) is left to the reader, as it is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..source.files import MANIFEST, mirror_path
+
+
+@dataclass
+class Record:
+    """What the last fetch of an address found. `status` 0: it could not be fetched (see `error`)."""
+
+    status: int
+    fetched: str
+    path: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    charset: str | None = None
+    content_type: str | None = None
+    sha256: str | None = None
+    location: str | None = None
+    error: str | None = None
+
+
+class Mirror:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.records: dict[str, Record] = {}
+        if (self.root / MANIFEST).is_file():
+            pages = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))["pages"]
+            self.records = {url: Record(**entry) for url, entry in pages.items()}
+        self.repaired = self._reconcile()
+
+    def _reconcile(self) -> int:
+        """Make files and records agree after an interrupted run; returns how many had to be mended."""
+        mended = 0
+        for path in self.root.rglob(".tmp-*"):  # half-written by a killed run
+            path.unlink()
+            mended += 1
+        for record in self.records.values():
+            if not record.path:
+                continue
+            file = self.root / record.path
+            digest = sha256(file.read_bytes()) if file.is_file() else None
+            if digest != record.sha256:  # the file changed but its record did not: fetch it again in full
+                record.sha256, record.etag, record.last_modified = digest, None, None
+                if digest is None:
+                    record.path = None
+                mended += 1
+        if mended:
+            self.save()
+        return mended
+
+    def has(self, url: str) -> Record | None:
+        """The record of an address whose bytes are in the mirror."""
+        record = self.records.get(url)
+        return record if record and record.path and (self.root / record.path).is_file() else None
+
+    def write(self, url: str, body: bytes, record: Record) -> None:
+        """Put the bytes in place (atomically), then the record."""
+        relative = mirror_path(url)
+        target = self.root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        with os.fdopen(handle, "wb") as out:
+            out.write(body)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, target)
+        record.path, record.sha256 = relative, sha256(body)
+        self.records[url] = record
+        self.save()
+
+    def forget(self, url: str, record: Record) -> None:
+        """The address is gone: remove its bytes, keep the record of what was found."""
+        old = self.records.get(url)
+        if old and old.path and (self.root / old.path).is_file():
+            (self.root / old.path).unlink()
+        record.path = None
+        self.records[url] = record
+        self.save()
+
+    def note(self, url: str, record: Record) -> None:
+        """Record a fetch that changed no bytes (a 304, a redirect, a failure keeps the old bytes)."""
+        self.records[url] = record
+        self.save()
+
+    def save(self) -> None:
+        data = {"pages": {url: {k: v for k, v in asdict(r).items() if v is not None}
+                          for url, r in sorted(self.records.items())}}
+        handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(data, out, indent=1, ensure_ascii=False)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temp, self.root / MANIFEST)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,43 @@
+"""The coverage page: what the graph holds of the whole toolbox, module by module and section by section."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from ..formats import HTML, SOLUTIONS, of_kind
+from .answers import negotiate, respond
+from .context import get_store, minter, queries, settings
+
+bp = Blueprint("coverage", __name__)
+SECTIONS = """
+PREFIX qk: <https://w3id.org/quartiers-kg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX schema: <https://schema.org/>
+SELECT ?section ?heading WHERE { ?section a qk:TemplateSection ; skos:prefLabel ?heading ; schema:position ?position }
+ORDER BY ?position"""
+MARKS = {"read": "✓", "cut-off": "✂", "missing": "–"}
+
+
+@bp.route("/coverage")
+def coverage():
+    """Modules × sections with totals (HTML), or the named query coverage's rows (CSV, JSON, … by Accept or format=)."""
+    query = queries()["coverage"]
+    cfg = settings()
+    answer = get_store().bounded_answer(query.text, cfg.max_rows * 10, cfg.query_timeout)
+    if negotiate([HTML, *of_kind(SOLUTIONS)], HTML, request.args.to_dict(flat=False)) is not HTML:
+        return respond(answer, request.args.to_dict(flat=False), query.text)
+    columns = [{"iri": row["section"].value, "heading": row["heading"].value} for row in get_store().query(SECTIONS)]
+    names = [v.value for v in answer.variables]
+    modules: dict[str, dict] = {}
+    for values in answer.rows:
+        row = {name: (term.value if term is not None else None) for name, term in zip(names, values)}
+        module = modules.setdefault(row["module"], {
+            "number": int(row["number"]), "title": row["title"], "href": minter().path_of(row["module"]),
+            "pages": int(row["pages"]), "web_pages": row["webPages"], "web_missing": row["webPagesMissing"], "cells": {}})
+        if row["section"]:
+            module["cells"][row["section"]] = row["state"]
+    rows = sorted(modules.values(), key=lambda m: m["number"])
+    read = [m for m in rows if m["pages"]]
+    totals = {c["iri"]: {state: sum(1 for m in read if m["cells"].get(c["iri"]) == state) for state in MARKS} for c in columns}
+    return render_template("coverage.html", columns=columns, rows=rows, totals=totals, marks=MARKS,
+                           read=len(read), unread=len(rows) - len(read), truncated=answer.truncated)
