@@ -6,8 +6,8 @@ Header lines start with '#+', e.g.
     #+ description: Which modules can be funded by a given source.
     #+ param: funding string Kommune -- label of the funding source
 
-A parameter is bound by substituting a typed RDF term for the variable of the same name
-(pyoxigraph substitutions), never by editing the query text.
+A parameter is bound to a typed RDF term for the variable of the same name, the same way on every store
+(store.answers.bind: a VALUES block), never by pasting the value into the query text.
 """
 
 from __future__ import annotations

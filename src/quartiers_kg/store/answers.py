@@ -18,11 +18,32 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ..errors import QueryTimeout
+from ..errors import QueryRejected, QueryTimeout
 from ..formats import Format, write_graph
+from ..guard import read_shape
 
 T = TypeVar("T")
 DEFAULT_GRAPH = "urn:x-arq:DefaultGraph"  # the name Jena and others give the default graph
+
+def bind(sparql: str, substitutions: dict | None, shape=None) -> str:
+    """The query with its parameters bound, the one way every store binds them: a VALUES block with the typed
+    terms just inside the brace that opens the query pattern (never the values pasted into the query's text).
+
+    >>> from quartiers_kg.queries import Term
+    >>> bind("SELECT ?t WHERE { ?m <p> ?t }", {"m": Term("http://example.org/m", iri=True)})
+    'SELECT ?t WHERE { VALUES (?m) { (<http://example.org/m>) }  ?m <p> ?t }'
+
+    :raises QueryRejected: when the query has no pattern to bind in.
+    """
+    if not substitutions:
+        return sparql
+    shape = shape or read_shape(sparql)
+    if shape.pattern_at is None:
+        raise QueryRejected("this query has no pattern ({ … }) to bind its parameters in", "query")
+    names = list(substitutions)
+    values = " ".join(str(to_term(substitutions[n])) for n in names)
+    return f"{sparql[:shape.pattern_at]} VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} {sparql[shape.pattern_at:]}"
+
 
 def to_term(term):
     """A queries.Term as a pyoxigraph term."""

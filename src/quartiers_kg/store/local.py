@@ -23,7 +23,7 @@ from rdflib import Graph
 from ..errors import QueryRejected, StoreError
 from ..rdf.namespaces import PREFIXES
 from ..formats import DUMPS, Format
-from .answers import DEFAULT_GRAPH, Answer, answer, plain, run_bounded, to_term
+from .answers import DEFAULT_GRAPH, Answer, answer, bind, plain, run_bounded
 
 CURRENT = "current"
 META = "build.json"
@@ -235,10 +235,8 @@ class GraphStore:
         else:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
-        if substitutions:
-            kwargs["substitutions"] = {ox.Variable(name): to_term(term) for name, term in substitutions.items()}
         try:
-            return self._store.query(sparql, **kwargs)
+            return self._store.query(bind(sparql, substitutions), **kwargs)
         except SyntaxError as err:
             raise QueryRejected(f"SPARQL syntax error: {err}", parameter="query") from err
         except ValueError as err:

@@ -20,7 +20,7 @@ from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from ..errors import QueryRejected, StoreError
 from ..guard import read_shape
 from ..rdf.uris import Minter
-from .answers import Answer, answer, run_bounded, to_term
+from .answers import Answer, answer, bind, run_bounded
 from .local import BuildInfo
 
 GRAPHS = ("data", "ontology", "shapes", "meta")  # the published graphs, by name under <base>graph/
@@ -171,10 +171,7 @@ class RemoteStore:
             for start, end in shape.dataset_spans:
                 chars[start:end] = " " * (end - start)
             text = "".join(chars)
-        if substitutions and shape.pattern_at is not None:
-            names = list(substitutions)
-            values = " ".join(str(to_term(substitutions[n])) for n in names)
-            text = f"{text[:shape.pattern_at]} VALUES ({' '.join('?' + n for n in names)}) {{ ({values}) }} {text[shape.pattern_at:]}"
+        text = bind(text, substitutions, shape)
         if base_iri:
             text = f"BASE <{base_iri}>\n{text}"
         if default_graphs is None and named_graphs is None:
