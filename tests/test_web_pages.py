@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from quartiers_kg.build import page_files, read_pages
@@ -148,3 +148,51 @@ def test_seed_keeps_its_graph_and_gains_its_provenance(project_root):
     first, last = lines["funding"]
     assert text[first - 1].strip() == "Finanzierung" and text[last - 1].strip() == "Vereine"
     assert len(derivations) == 17  # every heading of the page; it has no 'Kontakte'
+
+
+def saved(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_html_honours_its_charset_and_says_when_it_guessed(tmp_path):
+    from quartiers_kg.source import SourceFile, read_source
+
+    body = "<html><head>{meta}</head><body><h1>Testmodul für Ältere</h1><p>Ein Ziel, das im Netz steht.</p></body></html>"
+    url = web_url(7, "")
+    cases = {
+        "meta": (body.format(meta='<meta charset="iso-8859-1">').encode("iso-8859-1"), None, False),
+        "declared": (body.format(meta="").encode("cp1252"), "windows-1252", False),
+        "bom": (b"\xef\xbb\xbf" + body.format(meta="").encode("utf-8"), None, False),
+        "guessed": (body.format(meta="").encode("cp1252"), None, True),
+    }
+    for name, (data, declared, guessed) in cases.items():
+        parsed = read_source(SourceFile(saved(tmp_path, f"{name}.html", data), url, declared))
+        assert parsed.module.title == "Testmodul für Ältere", name
+        assert any("windows-1252" in p.message for p in parsed.problems) == guessed, name
+    wrong = saved(tmp_path, "wrong.html", "<p>Zielsetzung</p>\n<p>\u20ac</p>".encode("utf-8"))
+    with pytest.raises(SourcePageError, match=r"wrong.html:2: not ascii as the server declares"):
+        read_source(SourceFile(wrong, url, "ascii"))
+
+
+def test_old_site_overview_prints_the_title_twice():
+    body = ["Testmodul im Netz", "", "Zielsetzung", "", "Das alte Ziel."]
+    url = "https://www.aq-nrw.de/quartier-gestalten/modulbaukasten/modul-07-testmodul/"
+    m = parse_web_page(web_page("Testmodul im Netz", body, 1, footer=False), url, "alt.txt",
+                       SourceInfo("alt.txt", url, "0" * 64)).module
+    assert m.title == "Testmodul im Netz" and m.objective == "Das alte Ziel." and not m.extra_sections
+
+
+def test_ingest_a_single_saved_web_page_at_its_address(runner, tmp_path):
+    from quartiers_kg.cli import main
+
+    page = saved(tmp_path, "gespeichert.txt", web_page("Testmodul im Netz", web_overview(), 1).encode("utf-8"))
+    result = runner.invoke(main, ["ingest", str(page), "--url", web_url(7, "")])
+    assert result.exit_code == 1  # a web page alone is an incomplete module
+    g = Graph().parse(data=result.stdout, format="turtle")
+    node = URIRef(BASE + "module/7")
+    assert set(g.objects(node, PROV.wasDerivedFrom)) == {URIRef(web_url(7, ""))}
+    assert str(g.value(node, URIRef("http://www.w3.org/2000/01/rdf-schema#label"))) == "Testmodul im Netz"
+    both = runner.invoke(main, ["ingest", str(page), str(page), "--url", web_url(7, "")])
+    assert both.exit_code == 2 and "--url" in both.output

@@ -30,8 +30,8 @@ REQUIRED = [s.key for s in SECTIONS if not s.optional]
 
 
 def assemble(pages: list[ParsedPage]) -> ParsedPage:
-    """Merge the pages of one module (see the module's docstring for the rule); a single page is returned as it is."""
-    if len(pages) == 1:
+    """Merge the pages of one module (see the module's docstring for the rule); a print page alone is returned as it is."""
+    if len(pages) == 1 and (pages[0].module.source is None or pages[0].module.source.tab is None):
         return pages[0]
     prints = [p for p in pages if p.module.source is None or p.module.source.tab is None]
     webs = sorted((p for p in pages if p.module.source is not None and p.module.source.tab is not None),
