@@ -5,6 +5,7 @@ Its pages are made from the template here; no real page text."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -128,6 +129,7 @@ def _print_html(number: int, title: str) -> str:
 @contextmanager
 def serving(site: MockSite):
     """Serve the mock site on a free loopback port in a thread of this process; yields its base URL."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # its request log is not the test's output
     server = make_server("127.0.0.1", 0, site.app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -286,6 +286,8 @@ class _Mapper:
             add(activity, PROV.used, page)
             add(page, RDF.type, QK.SourcePage)
             add(page, QK.sha256, Literal(source.sha256))
+            where = "Druckseite" if source.tab is None else f"Webseite, Reiter {source.tab}" if source.tab else "Webseite, Übersicht"
+            self.label(page, f"{where} (Modul {m.number})")
             if source.retrieved:
                 add(page, PAV.retrievedOn, Literal(source.retrieved, datatype=XSD.dateTime))
             if source.tab is not None:
