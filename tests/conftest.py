@@ -27,7 +27,7 @@ DATA_TRIPLES = 578  # module 116 with its provenance, the six scales, the templa
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory) -> Settings:
     store_dir = tmp_path_factory.mktemp("store")
-    s = Settings.from_env({}, store_dir=store_dir)
+    s = Settings.from_env({}, store_dir=store_dir, public_url="http://localhost/")  # where the test client asks
     build(s)
     return s
 

@@ -19,7 +19,7 @@ from .rdf.uris import Minter
 from .source import SourceFile, assemble, mirror_files, read_source
 from .source.files import MANIFEST
 from .rdf.description import Publisher, describe_dataset, statistics
-from .store import BuildInfo, NewStore, uploader
+from .store import BuildInfo, NewStore, build_lock, uploader
 from .validate import check_partition, gate_violations, load_shapes
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
@@ -118,11 +118,16 @@ Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> adva
 
 
 def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildInfo, Batch]:
-    """Read data/modules, validate, and publish a new store with dumps and the dataset's description.
+    """Read data/modules and data/sources, validate, and publish a new store with dumps and the dataset's description.
 
-    Raises ValidationFailed and publishes nothing if the data does not conform. `progress` is told
-    each stage's size and then how far it got.
+    Raises ValidationFailed and publishes nothing if the data does not conform; StoreError if another build
+    of the same store folder is running. `progress` is told each stage's size and then how far it got.
     """
+    with build_lock(settings.store_dir):
+        return _build(settings, progress)
+
+
+def _build(settings: Settings, progress: Progress | None) -> tuple[BuildInfo, Batch]:
     step = progress or (lambda stage, total: lambda n: None)
     files = page_files(folder for folder in (Path(settings.source_dir) / "modules", Path(settings.source_dir) / "sources")
                        if folder.is_dir())

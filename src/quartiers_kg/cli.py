@@ -96,6 +96,22 @@ def _build(settings: Settings):
     return batch
 
 
+def _build_apart(settings: Settings) -> None:
+    """Build in a process of its own: the server's processes must not inherit the store engine's threads through
+    fork (a worker that inherited them hangs on its way out)."""
+    import os
+    import subprocess
+    from dataclasses import fields
+
+    env = {**os.environ, **{f"QKG_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(settings)
+                            if getattr(settings, f.name) is not None}}
+    subprocess.run([sys.executable, "-m", "quartiers_kg", "build"], env=env, check=False)
+    from .store import is_published
+
+    if not is_published(settings):
+        _fail(QuartiersError(f"the build published nothing in {settings.store or settings.store_dir}"))
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.pass_context
@@ -161,7 +177,7 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
     elif query.startswith("@"):
         query = Path(query[1:]).read_text(encoding="utf-8")
     try:
-        own_dataset = check_query(query, settings.max_nesting, settings.max_query_bytes)
+        own_dataset = check_query(query, settings.max_nesting, settings.max_query_bytes, settings.max_operators)
         result = open_store(settings).bounded_answer(query, sys.maxsize - 1, settings.query_timeout, own_dataset=own_dataset)
         kind = GRAPH if result.kind == "graph" else SOLUTIONS
         chosen = BY_NAME[fmt] if BY_NAME[fmt].kind == kind else of_kind(kind)[0 if kind == GRAPH else 2]
@@ -242,7 +258,7 @@ def serve(ctx: click.Context, source, host, port, workers) -> None:
         _fail(err)
     if not published:
         click.echo(f"nothing published in {settings.store or settings.store_dir}: building it from {settings.source_dir}", err=True)
-        _build(settings)
+        _build_apart(settings)
     click.echo(f"serving on http://{settings.host}:{settings.port}/", err=True)
     run(settings)
 

@@ -40,6 +40,9 @@ class Settings:
     store_password: str = field(default="", repr=False, metadata={"help": "password for the engine (from the environment only)"})
     store_chunk_triples: int = field(default=50_000, metadata={"help": "triples sent to the engine per request when publishing"})
     store_refresh: float = field(default=2.0, metadata={"help": "seconds between looks at what the engine has published"})
+    public_url: str = field(default="", metadata={"help": "the server's public address, for absolute links (sitemap, "
+                                                          "service description, OpenAPI); default http://HOST:PORT/. "
+                                                          "The request's Host header is never used for them"})
     host: str = field(default="127.0.0.1", metadata={"help": "address the server binds"})
     port: int = field(default=5000, metadata={"help": "port the server binds"})
     workers: int = field(default=2, metadata={"help": "server worker processes"})
@@ -49,6 +52,10 @@ class Settings:
     max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned at most"})
     max_query_bytes: int = field(default=256 * 1024, metadata={"help": "largest accepted query text"})
     max_nesting: int = field(default=64, metadata={"help": "deepest nesting of {} and () in a query"})
+    max_operators: int = field(default=10_000, metadata={"help": "operators, UNION, BIND, OPTIONAL, MINUS and FILTER a "
+                                                                 "query may hold"})
+    worker_memory: int = field(default=4 << 30, metadata={"help": "bytes a server worker may hold while it evaluates; "
+                                                                 "over it the query gets 503 and the worker is replaced"})
     build_processes: int = field(default=os.cpu_count() or 1, metadata={"help": "processes that validate a build"})
     memory_max_triples: int = field(default=5_000_000,
                                     metadata={"help": "a built store up to this size is served from an in-memory copy"})
@@ -70,12 +77,14 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
             raise QuartiersError(f"base_iri must be an http(s) IRI ending in '/' or '#', found {self.base_iri!r}")
-        for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "page_size", "build_processes", "store_chunk_triples"):
+        for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "max_operators", "page_size", "build_processes", "store_chunk_triples"):
             if getattr(self, name) < 1:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
-        for name in ("memory_max_triples", "cache_bytes"):
+        for name in ("memory_max_triples", "cache_bytes", "worker_memory"):
             if getattr(self, name) < 0:
                 raise QuartiersError(f"setting {name} must not be negative, found {getattr(self, name)}")
+        if self.public_url and not (self.public_url.startswith(("http://", "https://")) and self.public_url.endswith("/")):
+            raise QuartiersError(f"setting public_url must be an http(s) address ending in '/', found {self.public_url!r}")
         if self.store and not self.store.startswith(("sparql+http://", "sparql+https://")):
             raise QuartiersError(f"setting store must be sparql+http(s)://host/path of a query endpoint, found {self.store!r}")
         for name in ("query_timeout", "fetch_timeout"):

@@ -71,6 +71,10 @@ class QueryTimeout(QuartiersError):
         super().__init__(message)
 
 
+class QueryOutOfMemory(QueryTimeout):
+    """A query made its worker grow past the memory budget and was stopped (HTTP 503)."""
+
+
 class NotAcceptable(QuartiersError):
     """No representation fits the Accept header (HTTP 406)."""
 

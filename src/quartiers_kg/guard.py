@@ -26,9 +26,12 @@ _TOKEN = re.compile(
     re.VERBOSE,
 )
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+# what the engine's parser and optimiser recurse on when chained: operators and the clauses that nest a pattern
+_OPERATOR_CHARS = set("|&+-*/=<>!")
+_OPERATOR_WORDS = {"UNION", "BIND", "OPTIONAL", "MINUS", "FILTER"}
 
 
-def check_query(query: str, max_nesting: int, max_bytes: int) -> bool:
+def check_query(query: str, max_nesting: int, max_bytes: int, max_operators: int = 10_000) -> bool:
     """Raise QueryRejected unless the query is a read-only query within the limits.
 
     Returns whether the query names its own dataset (FROM / FROM NAMED), which then replaces the
@@ -45,9 +48,14 @@ def check_query(query: str, max_nesting: int, max_bytes: int) -> bool:
     """
     if len(query.encode("utf-8")) > max_bytes:
         raise RequestTooLarge(f"query is longer than {max_bytes} bytes", parameter="query")
-    depth = deepest = 0
+    depth = deepest = operators = 0
     has_from = False
     for m in _TOKEN.finditer(query):
+        if m.lastgroup == "word" or (m.lastgroup == "char" and m.group() in _OPERATOR_CHARS):
+            operators += m.lastgroup == "char" or m.group().upper() in _OPERATOR_WORDS
+            if operators > max_operators:
+                raise QueryRejected(f"query holds more than {max_operators} operators, UNION, BIND, OPTIONAL, MINUS and "
+                                    "FILTER", "query")
         if m.lastgroup == "word":
             word = m.group("word").upper()
             has_from = has_from or word == "FROM"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gunicorn.app.base import BaseApplication
 
 from .config import Settings
+from .errors import QuartiersError
 from .web import create_app
 from .web.context import get_store
 from .web.errors import RETIRE_WORKER
@@ -34,7 +35,10 @@ def _open_store(app):
     def post_fork(server, worker) -> None:
         """Open (and copy into memory) the store as the worker starts, not on its first request."""
         with app.app_context():
-            get_store()
+            try:
+                get_store()
+            except QuartiersError as err:  # the worker stays up and answers 503 with the reason until it can open it
+                worker.log.error("cannot open the store: %s", err)
 
     return post_fork
 

@@ -43,7 +43,7 @@ def manifest_entries() -> list[tuple[str, URIRef, Graph]]:
 @pytest.fixture(scope="module")
 def protocol_client(tmp_path_factory):
     """An app over a store holding our graphs plus the manifest's fixture graphs as named graphs."""
-    settings = Settings.from_env({}, store_dir=tmp_path_factory.mktemp("protocol-store"))
+    settings = Settings.from_env({}, store_dir=tmp_path_factory.mktemp("protocol-store"), public_url="http://localhost/")
     graphs = {
         "https://w3id.org/quartiers-kg/graph/data": data_graph(read_pages(page_files([ROOT / "data" / "modules"])), settings),
         "https://w3id.org/quartiers-kg/graph/ontology": turtle_graph(settings.ontology_dir),

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Protocol
 
 from .answers import DEFAULT_GRAPH, Answer, parse_turtle, plain
-from .local import BuildInfo, Dump, GraphStore, NewStore, has_store
+from .local import BuildInfo, Dump, GraphStore, NewStore, build_lock, has_store
 from .remote import Engine, RemoteStore, publish
 
-__all__ = ["DEFAULT_GRAPH", "Answer", "BuildInfo", "Dump", "GraphStore", "NewStore", "RemoteStore", "Store", "has_store",
+__all__ = ["DEFAULT_GRAPH", "Answer", "BuildInfo", "Dump", "GraphStore", "NewStore", "RemoteStore", "Store", "build_lock", "has_store",
            "is_published", "open_store", "parse_turtle", "plain", "uploader"]
 
 
@@ -38,8 +38,9 @@ class Store(Protocol):
         :raises QueryRejected: for a query that does not parse.
         """
 
-    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, **dataset) -> Answer:
-        """The answer read up to `max_rows` within `timeout` seconds (:raises QueryTimeout:)."""
+    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
+        """The answer read up to `max_rows` within `timeout` seconds, while this process holds at most `max_memory`
+        bytes (0: unbounded; a remote engine bounds its own) (:raises QueryTimeout:, QueryOutOfMemory)."""
 
 
 def open_store(settings) -> Store:

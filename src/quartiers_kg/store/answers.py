@@ -10,6 +10,7 @@ import itertools
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -18,7 +19,7 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ..errors import QueryRejected, QueryTimeout
+from ..errors import QueryOutOfMemory, QueryRejected, QueryTimeout
 from ..formats import Format, write_graph
 from ..guard import read_shape
 
@@ -96,7 +97,11 @@ class _QueryThreads:
         future: Future = Future()
         with self.lock:
             if self.idle == 0:
-                threading.Thread(target=self._serve, name="query", daemon=True).start()
+                default = threading.stack_size(QUERY_STACK)  # the engine's parser and optimiser recurse deeply
+                try:
+                    threading.Thread(target=self._serve, name="query", daemon=True).start()
+                finally:
+                    threading.stack_size(default)
             else:
                 self.idle -= 1
         self.jobs.put((work, future))
@@ -114,25 +119,46 @@ class _QueryThreads:
 
 
 _THREADS: tuple[int, _QueryThreads] | None = None
+# 512 MiB of address space per query thread (pages are committed only as used): pyoxigraph handles 40,000
+# chained operators in it, where the default 8 MiB stack ends the process at 10,000 (benchmarks/README.md)
+QUERY_STACK = 512 * 1024 * 1024
+POLL = 0.05  # seconds between looks at the process's memory while a query runs
 
 
-def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True) -> T:
-    """Run `work` on a query thread and wait at most `timeout` seconds for it.
+def resident_bytes() -> int:
+    """This process's resident memory (Linux /proc; 0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True, max_memory: int = 0) -> T:
+    """Run `work` on a query thread and wait at most `timeout` seconds for it, while the process holds at most
+    `max_memory` bytes (0: no bound).
 
     pyoxigraph releases the GIL while it evaluates, so the waiting thread keeps control even while
     the engine sorts a cartesian product. A runaway evaluation cannot be cancelled from Python: the
-    caller answers QueryTimeout and ends the process (the server retires the worker after answering).
+    caller answers 503 and ends the process (the server retires the worker after answering), which gives
+    its memory back.
 
-    :raises QueryTimeout: when `work` has not finished in time.
+    :raises QueryTimeout: when `work` has not finished in time; QueryOutOfMemory when the process grew too large.
     """
     global _THREADS
     if _THREADS is None or _THREADS[0] != os.getpid():
         _THREADS = (os.getpid(), _QueryThreads())
     future = _THREADS[1].submit(work)
-    try:
-        return future.result(timeout)
-    except FutureTimeout as err:
-        raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped", in_process) from err
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return future.result(max(min(POLL, deadline - time.monotonic()), 0))
+        except FutureTimeout as err:
+            if max_memory and in_process and resident_bytes() > max_memory:
+                raise QueryOutOfMemory(f"the query needed more than the worker's {max_memory >> 20} MiB and was stopped",
+                                       in_process) from err
+            if time.monotonic() >= deadline:
+                raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped", in_process) from err
 
 
 def answer(result, max_rows: int) -> Answer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import hashlib
 import itertools
@@ -13,6 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -70,6 +72,7 @@ class NewStore:
             self.dir.mkdir(parents=True)
             self._store = ox.Store(str(self.dir / "oxigraph"))
         except OSError as err:
+            shutil.rmtree(self.dir, ignore_errors=True)  # a full disk must not leave half a build behind
             raise StoreError(f"could not create a store in {self.dir}: {err}") from err
 
     def __enter__(self) -> "NewStore":
@@ -157,6 +160,31 @@ def _swap(root: Path, build_dir: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+@contextmanager
+def build_lock(root: Path):
+    """Hold the store folder's build lock: one build at a time, or a clear error naming the one that runs.
+
+    :raises StoreError: when another build holds the lock.
+    """
+    root = Path(root)
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / ".build.lock", "a+", encoding="ascii") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            lock.seek(0)
+            holder = lock.read().strip() or "?"
+            raise StoreError(f"another build is running in {root} (process {holder}); wait for it to end") from err
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def has_store(root: Path) -> bool:
     return (Path(root) / CURRENT / META).is_file()
 
@@ -241,9 +269,20 @@ class GraphStore:
             raise QueryRejected(f"SPARQL syntax error: {err}", parameter="query") from err
         except ValueError as err:
             raise QueryRejected(f"invalid SPARQL query: {err}", parameter="query") from err
+        except RuntimeError as err:  # what the engine cannot evaluate, e.g. an unknown function
+            raise QueryRejected(f"the query cannot be evaluated: {err}", parameter="query") from err
 
-    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, **dataset) -> Answer:
-        """Run a query and read its answer within the time budget and the row cap."""
-        return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout)
+    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
+        """Run a query and read its answer within the time budget, the memory budget and the row cap.
+
+        :raises QueryRejected: also for an error the engine meets while it evaluates.
+        """
+        def work() -> Answer:
+            try:
+                return answer(self.query(sparql, **dataset), max_rows)
+            except RuntimeError as err:
+                raise QueryRejected(f"the query cannot be evaluated: {err}", parameter="query") from err
+
+        return run_bounded(work, timeout, max_memory=max_memory)
 
 

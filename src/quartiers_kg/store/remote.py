@@ -197,7 +197,7 @@ class RemoteStore:
         """The asked-for graphs that are published (others read as empty, as in the embedded store)."""
         return [g for g in graphs if g in self.ours] or [EMPTY_GRAPH]
 
-    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, **dataset) -> Answer:
+    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
         """Run a query and read its answer within the time budget and the row cap (the rest is not read)."""
         return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout, in_process=False)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, Response
 
 from ..config import Settings
@@ -22,19 +24,52 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     errors.register(app)
     caching.register(app)
-    app.after_request(cors)
-    app.add_template_filter(lambda iri: app.config["MINTER"].path_of(iri) or iri, "local_path")
+    app.after_request(common_headers)
+    app.add_template_filter(lambda iri: safe_href(iri, app.config["MINTER"]), "href")
     for blueprint in (sparql.bp, api.bp, harvest.bp, explore.bp, home.bp, documents.bp, coverage.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(resources.bp)  # last: its catch-all route maps every other path to an IRI
     return app
 
 
-def cors(response: Response) -> Response:
-    """Every answer may be read by a script of any origin: the data is public and nothing needs a login."""
+def safe_href(iri: str | None, minter: Minter) -> str:
+    """Where a link to an IRI goes: our own page for our IRIs, the IRI itself for http(s) and for a reference
+    relative to this site, else nowhere ('#').
+
+    An IRI in the data may be javascript:, data: or vbscript: (browsers also skip blanks and control characters
+    inside a scheme); a page never makes a link of one.
+
+    >>> mint = Minter("https://w3id.org/quartiers-kg/")
+    >>> [safe_href(i, mint) for i in ("javascript:alert(1)", " java\tscript:x", "?funding=a", "https://w3id.org/quartiers-kg/module/1")]
+    ['#', '#', '?funding=a', '/module/1']
+    """
+    if not iri or re.search(r"[\x00-\x20\x7f\\]", iri):
+        return "#"
+    local = minter.path_of(iri)
+    if local:
+        return local
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", iri)
+    if scheme is None:
+        return iri if not iri.startswith("//") else "#"  # relative to this site; not to another host
+    return iri if scheme.group(1).lower() in ("http", "https") else "#"
+
+
+# No inline script anywhere (JSON data blocks are not run), no plug-ins, no framing, no base rewriting.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+
+
+def common_headers(response: Response) -> Response:
+    """CORS: every answer may be read by a script of any origin (the data is public and nothing needs a login);
+    and the headers that keep a browser from sniffing, framing or leaking where a reader came from."""
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
     response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Result-Limit, Content-Location, Link"
+    response.headers["Access-Control-Expose-Headers"] = ("X-Result-Truncated, X-Result-Limit, Content-Location, Link, ETag, "
+                                                         "Last-Modified, Vary")
     response.headers["Access-Control-Max-Age"] = "86400"
     return response

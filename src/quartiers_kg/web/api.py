@@ -11,7 +11,7 @@ from ..errors import QuartiersError, QueryRejected, UnknownResource
 from ..formats import SOLUTIONS, of_kind
 from ..queries import Parameter, typed_value
 from .answers import HINTS, respond
-from .context import get_store, queries, settings
+from .context import absolute, answer, queries
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 RESERVED = set(HINTS)
@@ -23,7 +23,7 @@ def _describe(q) -> dict:
         "name": q.name,
         "title": q.title,
         "description": q.description,
-        "url": url_for("api.run", name=q.name, _external=True),
+        "url": absolute(url_for("api.run", name=q.name)),
         "parameters": [{"name": p.name, "type": p.type, "example": p.example, "description": p.description} for p in q.parameters],
         "sparql": q.text,
     }
@@ -50,8 +50,7 @@ def run(name: str):
             raise QueryRejected(f"parameter '{p.name}' given more than once", p.name)
         if values:
             substitutions[p.name] = typed_value(p, values[0])
-    cfg = settings()
-    ans = get_store().bounded_answer(q.text, cfg.max_rows, cfg.query_timeout, substitutions=substitutions)
+    ans = answer(q.text, substitutions=substitutions)
     return respond(ans, request.args.to_dict(flat=False), q.text)
 
 
@@ -77,8 +76,7 @@ def relations():
     substitutions = {}
     if "module" in request.args:
         substitutions["number"] = typed_value(Parameter("module", "integer", "116", ""), request.args["module"])
-    cfg = settings()
-    ans = get_store().bounded_answer(text, cfg.max_rows, cfg.query_timeout, substitutions=substitutions)
+    ans = answer(text, substitutions=substitutions)
     return respond(ans, request.args.to_dict(flat=False), text)
 
 
@@ -136,6 +134,6 @@ def openapi():
         "openapi": "3.0.3",
         "info": {"title": "quartiers-kg named queries", "version": "0.1.0",
                  "description": "Named SPARQL queries over the Modulbaukasten knowledge graph."},
-        "servers": [{"url": request.url_root.rstrip("/")}],
+        "servers": [{"url": absolute("")}],
         "paths": paths,
     })

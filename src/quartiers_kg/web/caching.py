@@ -4,6 +4,7 @@ response cache per worker in front of the app, since between two builds a GET al
 from __future__ import annotations
 
 import os
+import secrets
 import zlib
 from collections import OrderedDict
 from datetime import datetime
@@ -14,13 +15,22 @@ from ..errors import StoreError
 from .context import get_store
 
 CACHEABLE_BYTES = 1 << 20  # larger answers (dumps, big results) are not kept
+_WORKER: tuple[int, str] = (0, "")
+
+
+def worker_token() -> str:
+    """A random name for this worker process (made after the fork): tells workers apart without naming a PID."""
+    global _WORKER
+    if _WORKER[0] != os.getpid():
+        _WORKER = (os.getpid(), f"worker-{secrets.token_hex(4)}")
+    return _WORKER[1]
 
 
 def register(app: Flask) -> None:
     @app.after_request
     def validators(response: Response) -> Response:
         """The answer to a GET is fixed by the URL, the representation and the dataset version."""
-        response.headers["X-Served-By"] = f"worker-{os.getpid()}"
+        response.headers["X-Served-By"] = worker_token()
         if request.method not in ("GET", "HEAD") or response.status_code != 200:
             return response
         try:

@@ -13,7 +13,7 @@ from flask import current_app
 from ..config import Settings
 from ..queries import NamedQuery
 from ..rdf.uris import Minter
-from ..store import Store, open_store
+from ..store import Answer, Store, open_store
 
 T = TypeVar("T")
 
@@ -44,6 +44,31 @@ def minter() -> Minter:
 
 def queries() -> dict[str, NamedQuery]:
     return current_app.config["QUERIES"]
+
+
+INTERNAL_ROWS = 1_000_000  # rows a page's own query may read (its time and memory are bounded as any query's)
+
+
+def answer(sparql: str, max_rows: int | None = None, **dataset) -> Answer:
+    """A query's answer within the budgets every query has: rows, time and the worker's memory."""
+    cfg = settings()
+    return get_store().bounded_answer(sparql, max_rows or cfg.max_rows, cfg.query_timeout, cfg.worker_memory, **dataset)
+
+
+def rows(sparql: str, **dataset) -> list:
+    """A page's own query, bounded like any: the triples of a graph, or the solutions as dicts (None: unbound)."""
+    ans = answer(sparql, INTERNAL_ROWS, **dataset)
+    if ans.kind == "graph":
+        return ans.triples
+    names = [v.value for v in ans.variables]
+    return [dict(zip(names, row)) for row in ans.rows]
+
+
+def absolute(path: str) -> str:
+    """An absolute URL on this server, from the configured public address: the Host header only routes."""
+    cfg = settings()
+    root = cfg.public_url or f"http://{cfg.host}:{cfg.port}/"
+    return root.rstrip("/") + path
 
 
 def per_version(name: str, make: Callable[[], T]) -> T:

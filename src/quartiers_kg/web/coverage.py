@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 
 from ..formats import HTML, SOLUTIONS, of_kind
 from .answers import negotiate, respond
-from .context import get_store, minter, queries, settings
+from .context import answer, minter, queries, rows, settings
 
 bp = Blueprint("coverage", __name__)
 SECTIONS = """
@@ -23,21 +23,21 @@ def coverage():
     """Modules × sections with totals (HTML), or the named query coverage's rows (CSV, JSON, … by Accept or format=)."""
     query = queries()["coverage"]
     cfg = settings()
-    answer = get_store().bounded_answer(query.text, cfg.max_rows * 10, cfg.query_timeout)
+    found = answer(query.text, cfg.max_rows * 10)
     if negotiate([HTML, *of_kind(SOLUTIONS)], HTML, request.args.to_dict(flat=False)) is not HTML:
-        return respond(answer, request.args.to_dict(flat=False), query.text)
-    columns = [{"iri": row["section"].value, "heading": row["heading"].value} for row in get_store().query(SECTIONS)]
-    names = [v.value for v in answer.variables]
+        return respond(found, request.args.to_dict(flat=False), query.text)
+    columns = [{"iri": row["section"].value, "heading": row["heading"].value} for row in rows(SECTIONS)]
+    names = [v.value for v in found.variables]
     modules: dict[str, dict] = {}
-    for values in answer.rows:
+    for values in found.rows:
         row = {name: (term.value if term is not None else None) for name, term in zip(names, values)}
         module = modules.setdefault(row["module"], {
             "number": int(row["number"]), "title": row["title"], "href": minter().path_of(row["module"]),
             "pages": int(row["pages"]), "web_pages": row["webPages"], "web_missing": row["webPagesMissing"], "cells": {}})
         if row["section"]:
             module["cells"][row["section"]] = row["state"]
-    rows = sorted(modules.values(), key=lambda m: m["number"])
-    read = [m for m in rows if m["pages"]]
+    listed = sorted(modules.values(), key=lambda m: m["number"])
+    read = [m for m in listed if m["pages"]]
     totals = {c["iri"]: {state: sum(1 for m in read if m["cells"].get(c["iri"]) == state) for state in MARKS} for c in columns}
-    return render_template("coverage.html", columns=columns, rows=rows, totals=totals, marks=MARKS,
-                           read=len(read), unread=len(rows) - len(read), truncated=answer.truncated)
+    return render_template("coverage.html", columns=columns, rows=listed, totals=totals, marks=MARKS,
+                           read=len(read), unread=len(listed) - len(read), truncated=found.truncated)

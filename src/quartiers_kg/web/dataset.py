@@ -8,7 +8,7 @@ from flask import Response, redirect
 from ..errors import UnknownResource
 from ..formats import BY_NAME, HTML
 from .answers import rdf_response
-from .context import get_store, minter, per_version
+from .context import get_store, minter, per_version, rows
 from .representations import representation
 
 DESCRIPTION = "CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{meta}> {{ ?s ?p ?o }} }}"
@@ -26,7 +26,7 @@ def description() -> list[ox.Triple]:
         if meta not in get_store().info.graphs:
             raise UnknownResource("this store was not built by quartiers-kg: it has no dataset description")
         return [ox.Triple(t.subject, t.predicate, ox.Literal(t.object.value, datatype=NON_NEGATIVE))
-                if t.predicate == BYTE_SIZE else t for t in get_store().query(DESCRIPTION.format(meta=meta))]
+                if t.predicate == BYTE_SIZE else t for t in rows(DESCRIPTION.format(meta=meta))]
 
     return per_version("description", read)
 

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..queries import Term
 from ..store import plain
-from .context import get_store, per_version
+from .context import per_version, rows
 
 STANDARD_LABELS = Path(__file__).with_name("vocabularies.ttl")
 
@@ -59,8 +59,7 @@ class Description:
 
 
 def describe(iri: str) -> Description:
-    store = get_store()
-    triples = list(store.query(DESCRIBE, substitutions={"r": Term(iri, iri=True)}))
+    triples = rows(DESCRIBE, substitutions={"r": Term(iri, iri=True)})
     d = Description(iri, triples)
     for t in triples:
         s, p, o = plain(t.subject), t.predicate.value, plain(t.object)
@@ -85,7 +84,7 @@ def vocabulary_labels() -> dict[str, dict[str, str]]:
         labels: dict[str, dict[str, str]] = defaultdict(dict)
         for triple in ox.parse(path=str(STANDARD_LABELS), format=ox.RdfFormat.TURTLE):
             labels[triple.subject.value][triple.object.language] = triple.object.value
-        for row in get_store().query(VOCABULARY_LABELS):
+        for row in rows(VOCABULARY_LABELS):
             term, label = plain(row["term"]), plain(row["label"])
             labels[term["value"]].setdefault(label.get("lang") or "", label["value"])
         return labels

@@ -10,7 +10,7 @@ from ..errors import UnknownResource
 from ..formats import HTML, REPRESENTATIONS, from_suffix
 from ..rdf.namespaces import ONTOLOGY_IRI
 from .answers import rdf_response
-from .context import get_store, minter
+from .context import minter, rows
 from .representations import alternates, representation
 from .vocabulary import vocabulary_page
 
@@ -45,6 +45,6 @@ def _document(iri: str, graph: str, path: str, suffix: str):
     headers = alternates(path, fmt, not suffix)
     graph_iri = str(minter().graph(graph))
     if fmt is not HTML:
-        triples = get_store().query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
+        triples = rows(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph_iri}> {{ ?s ?p ?o }} }}")
         return rdf_response(triples, fmt, headers)
     return Response(vocabulary_page(graph, graph_iri, iri), content_type=HTML.content_type, headers=headers)

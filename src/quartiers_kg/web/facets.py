@@ -11,6 +11,7 @@ from ..errors import QueryRejected
 QK = "https://w3id.org/quartiers-kg/ontology#"
 LABELS = ("<http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel>")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+MAX_VALUES = 8  # values selected in one facet: each is a join of its own, and nobody reads a list with more
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,9 @@ def selection_from(args) -> Selection:
     """Read the facet parameters; a malformed value is a 400 naming the parameter."""
     values = {}
     for facet in FACETS:
-        chosen = tuple(v for raw in args.getlist(facet.name) for v in raw.split(",") if v)
+        chosen = tuple(dict.fromkeys(v for raw in args.getlist(facet.name) for v in raw.split(",") if v))
+        if len(chosen) > MAX_VALUES:
+            raise QueryRejected(f"parameter '{facet.name}' takes at most {MAX_VALUES} values, found {len(chosen)}", facet.name)
         for slug in chosen:
             if not SLUG.match(slug):
                 raise QueryRejected(f"parameter '{facet.name}' takes the last part of a {facet.kind} IRI, found {slug[:40]!r}", facet.name)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from flask import Blueprint, Response, request, send_from_directory, url_for
+from flask import Blueprint, Response, send_from_directory, url_for
 
 from ..errors import UnknownResource
 from ..formats import DUMPS
-from .context import get_store, minter
+from .context import absolute, get_store, minter, rows
 from .dataset import description_response
 
 bp = Blueprint("harvest", __name__)
@@ -42,7 +42,7 @@ def dump(name: str):
 
 @bp.route("/robots.txt")
 def robots():
-    sitemap = url_for("harvest.sitemap", _external=True)
+    sitemap = absolute(url_for("harvest.sitemap"))
     text = f"User-agent: *\nAllow: /\nDisallow: /sparql?\nDisallow: /api/queries/\n\nSitemap: {sitemap}\n"
     return Response(text, content_type="text/plain; charset=utf-8")
 
@@ -51,10 +51,10 @@ def robots():
 def sitemap():
     """Every resource page (the first 50,000), so that search engines find them."""
     base = minter().base
-    root = request.url_root.rstrip("/")
+    root = absolute("")
     lastmod = get_store().info.built_at[:10]
     urls = [f"{root}/", f"{root}/ontology", f"{root}/shapes", f"{root}/sparql"]
-    for row in get_store().query(SUBJECTS.format(base=base)):
+    for row in rows(SUBJECTS.format(base=base)):
         path = minter().path_of(row["s"].value)
         if path and "#" not in path and len(urls) < SITEMAP_LIMIT:
             urls.append(root + path)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, render_template, url_for
 
 from ..formats import HTML
 from ..store import plain
-from .context import get_store, minter, queries
+from .context import absolute, get_store, minter, queries, rows
 from .dataset import description_response
 from .representations import jsonld, representation
 
@@ -23,11 +23,11 @@ SELECT ?module ?number ?label WHERE {
 def home():
     if representation() is not HTML:
         return description_response("/")
-    rows = [
+    modules = [
         {"iri": plain(r["module"])["value"], "number": int(r["number"].value), "label": r["label"].value if r["label"] else None}
-        for r in get_store().query(LIST_QUERY)
+        for r in rows(LIST_QUERY)
     ]
-    for row in rows:
+    for row in modules:
         row["path"] = minter().path_of(row["iri"])
     store = get_store()
     dataset = {
@@ -35,8 +35,8 @@ def home():
         "@type": "Dataset",
         "name": "quartiers-kg: Modulbaukasten altengerechte Quartiere.NRW",
         "description": "Die Methoden (Module) des Modulbaukastens des Landesbüros altengerechte Quartiere.NRW als Linked Open Data.",
-        "url": request.url_root,
+        "url": absolute("/"),
         "inLanguage": "de",
-        "distribution": [{"@type": "DataDownload", "encodingFormat": "application/sparql-query", "contentUrl": url_for("sparql.endpoint", _external=True)}],
+        "distribution": [{"@type": "DataDownload", "encodingFormat": "application/sparql-query", "contentUrl": absolute(url_for("sparql.endpoint"))}],
     }
-    return render_template("home.html", modules=rows, info=store.info, jsonld=jsonld(dataset), queries=queries())
+    return render_template("home.html", modules=modules, info=store.info, jsonld=jsonld(dataset), queries=queries())

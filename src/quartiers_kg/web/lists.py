@@ -13,7 +13,7 @@ from ..formats import HTML, from_suffix
 from ..store import parse_turtle, plain
 from . import facets
 from .answers import rdf_response, respond
-from .context import get_store, minter, settings
+from .context import answer, minter, rows, settings
 from .describe import pick_label
 from .representations import alternates, representation
 
@@ -42,25 +42,24 @@ def members(kind: str):
         raise QueryRejected(f"parameter 'page' must be a positive integer, found {page_text[:20]!r}", "page")
     size, page = settings().page_size, int(page_text)
     prefix, base = str(minter().iri(kind)) + "/", settings().base_iri
-    store = get_store()
     selection = facets.selection_from(request.args) if kind == "module" else None
     if selection is not None:
-        total = int(next(iter(store.query(facets.count_query(base, selection))))["count"].value)
+        total = int(rows(facets.count_query(base, selection))[0]["count"].value)
         listing = facets.modules_query(base, selection, size, (page - 1) * size)
         if request.args.get("format") in ("csv", "json", "tsv", "xml"):
-            ans = store.bounded_answer(listing, settings().max_rows, settings().query_timeout)
+            ans = answer(listing)
             return respond(ans, {"format": [request.args["format"]]}, listing)
-        iris = [row["m"].value for row in store.query(listing)]
+        iris = [row["m"].value for row in rows(listing)]
     else:
-        total = int(next(iter(store.query(COUNT.format(prefix=prefix, length=len(prefix) + 1))))["n"].value)
-        iris = [row["s"].value for row in store.query(LIST.format(prefix=prefix, length=len(prefix) + 1, limit=size, offset=(page - 1) * size))]
+        total = int(rows(COUNT.format(prefix=prefix, length=len(prefix) + 1))[0]["n"].value)
+        iris = [row["s"].value for row in rows(LIST.format(prefix=prefix, length=len(prefix) + 1, limit=size, offset=(page - 1) * size))]
     if total == 0 and (selection is None or selection.empty):
         raise UnknownResource(f"no resources under /{kind}/")
     last = max((total + size - 1) // size, 1)
     if page > last:
         raise UnknownResource(f"/{kind}/ has {last} page(s), not {page}")
     labels: dict[str, dict[str, str]] = {}
-    for row in store.query(LABELS.format(members=" ".join(f"<{i}>" for i in iris))) if iris else ():
+    for row in rows(LABELS.format(members=" ".join(f"<{i}>" for i in iris))) if iris else ():
         labels.setdefault(row["s"].value, {}).setdefault(plain(row["label"]).get("lang") or "", row["label"].value)
     pages = {"first": 1, "last": last, "previous": page - 1 if page > 1 else None, "next": page + 1 if page < last else None}
     hinted = from_suffix("." + request.args["format"]) if "format" in request.args else None
@@ -71,7 +70,7 @@ def members(kind: str):
         return rdf_response(_hydra(prefix, iris, labels, total, page, pages), fmt, headers)
     items = sorted(({"href": minter().path_of(i), "label": pick_label(labels.get(i), i)} for i in iris),
                    key=lambda item: _natural(item["href"]))
-    shown = _facet_view(store, base, selection) if selection is not None else None
+    shown = _facet_view(base, selection) if selection is not None else None
     return render_template("list.html", kind=kind, items=items, total=total, page=page, pages=pages, facets=shown,
                            query=_query_with(page=None)), headers
 
@@ -86,13 +85,13 @@ def _query_with(**changes) -> str:
     return urlencode([(k, v) for k, values in args.items() for v in values])
 
 
-def _facet_view(store, base: str, selection) -> list[dict]:
+def _facet_view(base: str, selection) -> list[dict]:
     """Each facet with its values, their counts among the selected modules, and the links that toggle them."""
     view = []
     for facet in facets.FACETS:
         chosen = list(selection.values.get(facet.name, ()))
         values = []
-        for row in store.query(facets.facet_query(base, selection, facet)):
+        for row in rows(facets.facet_query(base, selection, facet)):
             slug = row["value"].value.rsplit("/", 1)[-1]
             selected = slug in chosen
             toggled = [c for c in chosen if c != slug] if selected else chosen + [slug]

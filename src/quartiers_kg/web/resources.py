@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, url_for
@@ -17,6 +18,7 @@ from .lists import members
 from .representations import alternates, jsonld, representation
 
 bp = Blueprint("resources", __name__)
+IRI_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/%-]{1,2000}")
 QK = ONTOLOGY_IRI + "#"
 SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -29,6 +31,8 @@ def expand(curie: str) -> str:
 
 @bp.route("/<path:path>")
 def resource(path: str):
+    if not IRI_PATH.fullmatch(path):  # what no IRI of ours holds: spaces, quotes, brackets, backslashes, controls
+        raise UnknownResource(f"no resource /{path[:80]} in this dataset")
     if path.endswith("/") and path.count("/") == 1:
         return members(path[:-1])
     d, suffix_format = describe(str(minter().iri(path))), None

@@ -13,7 +13,7 @@ from ..guard import check_query
 from ..rdf.namespaces import SD, VOID
 from ..store import DEFAULT_GRAPH
 from .answers import negotiate, query_page, rdf_response, respond
-from .context import get_store, settings
+from .context import absolute, answer, get_store, settings
 
 bp = Blueprint("sparql", __name__)
 
@@ -76,17 +76,17 @@ def endpoint():
     if len(queries) > 1:
         raise QueryRejected("more than one 'query' parameter: send exactly one", "query")
     if not queries:
-        if request.method == "GET" and not params:
+        if request.method in ("GET", "HEAD") and not params:
             return service_description()
         raise QueryRejected("missing 'query' parameter", "query")
     query = queries[0]
     cfg = settings()
-    own_dataset = check_query(query, cfg.max_nesting, cfg.max_query_bytes)
-    dataset: dict = {"base_iri": request.base_url, "own_dataset": own_dataset}
+    own_dataset = check_query(query, cfg.max_nesting, cfg.max_query_bytes, cfg.max_operators)
+    dataset: dict = {"base_iri": absolute(request.path), "own_dataset": own_dataset}
     if default_graphs or named_graphs:
         dataset |= {"default_graphs": _graph_iris(default_graphs, "default-graph-uri"),
                    "named_graphs": _graph_iris(named_graphs, "named-graph-uri")}
-    ans = get_store().bounded_answer(query, cfg.max_rows, cfg.query_timeout, **dataset)
+    ans = answer(query, **dataset)
     return respond(ans, params, query)
 
 
@@ -95,7 +95,7 @@ def service_description():
     fmt = negotiate([*of_kind(GRAPH), HTML], of_kind(GRAPH)[0])
     if fmt is HTML:
         return query_page(query=None, answer=None, view=None)
-    return rdf_response(_description(url_for("sparql.endpoint", _external=True)), fmt, {"Vary": "Accept"})
+    return rdf_response(_description(absolute(url_for("sparql.endpoint"))), fmt, {"Vary": "Accept"})
 
 
 def _description(endpoint: str) -> list:

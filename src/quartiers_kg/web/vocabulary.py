@@ -7,7 +7,7 @@ from collections import defaultdict
 from flask import render_template
 
 from ..store import plain
-from .context import get_store, minter
+from .context import minter, rows
 from .describe import pick_label, vocabulary_labels
 
 TERMS = """
@@ -36,7 +36,6 @@ PROPERTY_TYPES = {OWL + "ObjectProperty", OWL + "DatatypeProperty", "http://www.
 
 
 def vocabulary_page(kind: str, graph_iri: str, iri: str) -> str:
-    store = get_store()
     labels = vocabulary_labels()
 
     def link(term: str) -> dict:
@@ -44,7 +43,7 @@ def vocabulary_page(kind: str, graph_iri: str, iri: str) -> str:
 
     if kind == "shapes":
         shapes: dict = defaultdict(lambda: {"targets": [], "properties": []})
-        for row in store.query(SHAPES, default_graphs=[graph_iri], named_graphs=[graph_iri]):
+        for row in rows(SHAPES, default_graphs=[graph_iri], named_graphs=[graph_iri]):
             r = {k: (plain(row[k])["value"] if row[k] is not None else None) for k in ("shape", "target", "path", "min", "max", "datatype", "class", "message")}
             shape = shapes[r["shape"]]
             shape["iri"] = r["shape"]
@@ -58,11 +57,11 @@ def vocabulary_page(kind: str, graph_iri: str, iri: str) -> str:
         return render_template("shapes.html", iri=iri, shapes=list(shapes.values()))
 
     facts: dict = defaultdict(lambda: defaultdict(list))
-    for row in store.query(TERMS, named_graphs=[graph_iri], default_graphs=[]):
+    for row in rows(TERMS, named_graphs=[graph_iri], default_graphs=[]):
         term, p, o = plain(row["term"])["value"], row["p"].value, plain(row["o"])
         facts[term][p].append(o)
     usage = {}
-    for row in store.query(USAGE, named_graphs=[str(minter().graph("data"))], default_graphs=[]):
+    for row in rows(USAGE, named_graphs=[str(minter().graph("data"))], default_graphs=[]):
         usage[plain(row["term"])["value"]] = (int(row["uses"].value), plain(row["example"])["value"])
 
     def entry(term: str) -> dict:

@@ -22,7 +22,8 @@ function highlight(text) {
 }
 
 function localHref(iri, base) {
-  return iri.startsWith(base) ? "/" + iri.slice(base.length) : iri;
+  if (iri.startsWith(base)) return "/" + iri.slice(base.length);
+  return /^https?:\/\//i.test(iri) ? iri : "#";  // never a javascript:, data: or vbscript: link
 }
 
 function cell(term, base) {
