@@ -243,7 +243,7 @@ def graph(ctx: click.Context, output: Path, kinds: tuple[str, ...], min_weight: 
 @click.option("--workers", type=int, help="worker processes (QKG_WORKERS)")
 @click.pass_context
 def serve(ctx: click.Context, source, host, port, workers) -> None:
-    """Serve the built store over HTTP with gunicorn; builds it from data/ first if there is none.
+    """Serve the built store over HTTP (uvicorn, N worker processes); builds it from data/ first if there is none.
 
     SOURCE, if given, is served instead: an Oxigraph store directory (read-only) or an RDF file.
     """

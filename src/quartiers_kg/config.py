@@ -47,7 +47,9 @@ class Settings:
     port: int = field(default=5000, metadata={"help": "port the server binds"})
     workers: int = field(default=2, metadata={"help": "server worker processes"})
     access_log: int = field(default=0, metadata={"help": "1 logs every request to standard output"})
-    threads: int = field(default=4, metadata={"help": "request threads per worker process"})
+    threads: int = field(default=4, metadata={"help": "request threads per worker process (twice as many run the app)"})
+    client_timeout: float = field(default=30.0, metadata={"help": "seconds a client has to send its whole request body"})
+    max_connections: int = field(default=1000, metadata={"help": "open connections per worker; more are answered 503"})
     query_timeout: float = field(default=10.0, metadata={"help": "wall-clock seconds a query may run"})
     max_rows: int = field(default=10000, metadata={"help": "result rows/triples returned at most"})
     max_query_bytes: int = field(default=256 * 1024, metadata={"help": "largest accepted query text"})
@@ -77,7 +79,7 @@ class Settings:
     def __post_init__(self) -> None:
         if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith(("/", "#")):
             raise QuartiersError(f"base_iri must be an http(s) IRI ending in '/' or '#', found {self.base_iri!r}")
-        for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "max_operators", "page_size", "build_processes", "store_chunk_triples"):
+        for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "max_operators", "max_connections", "page_size", "build_processes", "store_chunk_triples"):
             if getattr(self, name) < 1:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
         for name in ("memory_max_triples", "cache_bytes", "worker_memory"):
@@ -87,7 +89,7 @@ class Settings:
             raise QuartiersError(f"setting public_url must be an http(s) address ending in '/', found {self.public_url!r}")
         if self.store and not self.store.startswith(("sparql+http://", "sparql+https://")):
             raise QuartiersError(f"setting store must be sparql+http(s)://host/path of a query endpoint, found {self.store!r}")
-        for name in ("query_timeout", "fetch_timeout"):
+        for name in ("query_timeout", "fetch_timeout", "client_timeout"):
             if getattr(self, name) <= 0:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
         if self.fetch_delay < 0 or self.fetch_retries < 0 or self.fetch_max_pages < 1:

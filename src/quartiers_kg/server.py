@@ -1,8 +1,22 @@
-"""Run the app on gunicorn, a production WSGI server: N worker processes over one read-only store."""
+"""Serve the app: uvicorn's event loop in front, N worker processes over one read-only store.
+
+Slow and idle clients cost a socket in the event loop, not a thread: a request reaches the app (a WSGI app,
+run on a thread pool by a2wsgi) only once its whole body has arrived, within `client_timeout` seconds.
+A worker whose query ran out of time or memory leaves after answering (its evaluation cannot be
+cancelled), and uvicorn's supervisor starts a fresh one.
+"""
 
 from __future__ import annotations
 
-from gunicorn.app.base import BaseApplication
+import asyncio
+import logging
+import os
+import signal
+from dataclasses import fields
+
+import uvicorn
+from a2wsgi import WSGIMiddleware
+from uvicorn.supervisors import Multiprocess
 
 from .config import Settings
 from .errors import QuartiersError
@@ -10,54 +24,103 @@ from .web import create_app
 from .web.context import get_store
 from .web.errors import RETIRE_WORKER
 
-
-class _Gunicorn(BaseApplication):
-    def __init__(self, app, options: dict):
-        self.application, self.options = app, options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self):
-        return self.application
+log = logging.getLogger(__name__)
+MAX_TARGET = 8190  # bytes of path and query string, as gunicorn and nginx allow
+MAX_FIELD = 8190  # bytes of one header line
+MAX_HEADERS = 32768  # bytes of all header lines
 
 
-def _retire_after_timeout(worker, req, environ, resp) -> None:
-    """After answering a timed-out query, let the worker exit: that ends the runaway evaluation."""
-    if environ.get(RETIRE_WORKER):
-        worker.log.warning("retiring worker %s: a query ran past its time budget", worker.pid)
-        worker.alive = False
+def asgi_app():
+    """The app of one worker process (uvicorn imports and calls this in each worker it spawns)."""
+    settings = Settings.from_env()
+    app = create_app(settings)
+    with app.app_context():
+        try:
+            get_store()  # open (and copy into memory) now, not on the first request
+        except QuartiersError as err:  # the worker stays up and answers 503 with the reason
+            log.error("cannot open the store: %s", err)
+    wsgi = WSGIMiddleware(_retiring(app.wsgi_app), workers=settings.threads * 2)
+    return WholeRequests(wsgi, settings.max_query_bytes + 4096, settings.client_timeout)
 
 
-def _open_store(app):
-    def post_fork(server, worker) -> None:
-        """Open (and copy into memory) the store as the worker starts, not on its first request."""
-        with app.app_context():
-            try:
-                get_store()
-            except QuartiersError as err:  # the worker stays up and answers 503 with the reason until it can open it
-                worker.log.error("cannot open the store: %s", err)
+def _retiring(wsgi_app):
+    """After answering a query that ran out of time or memory, let this worker leave: that ends the evaluation."""
+    def app(environ, start_response):
+        result = wsgi_app(environ, start_response)
+        try:
+            yield from result
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+            if environ.get(RETIRE_WORKER):
+                log.warning("retiring worker %s: a query ran past its budget", os.getpid())
+                os.kill(os.getpid(), signal.SIGTERM)  # graceful: the requests in flight are answered first
+    return app
 
-    return post_fork
+
+class WholeRequests:
+    """ASGI middleware: read the whole request (within limits and time) before the app sees any of it.
+
+    414 for an over-long target, 431 for over-long headers, 413 for a body over `max_body`, 408 for a
+    body not complete within `timeout` seconds.
+    """
+
+    def __init__(self, app, max_body: int, timeout: float):
+        self.app, self.max_body, self.timeout = app, max_body, timeout
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") > MAX_TARGET:
+            return await _refuse(send, 414, "the request line is too long")
+        lines = [len(k) + len(v) + 4 for k, v in scope.get("headers", ())]
+        if sum(lines) > MAX_HEADERS or max(lines, default=0) > MAX_FIELD:
+            return await _refuse(send, 431, "the request's header fields are too large")
+        chunks, size = [], 0
+        try:
+            async with asyncio.timeout(self.timeout):
+                while True:
+                    message = await receive()
+                    if message["type"] == "http.disconnect":
+                        return None
+                    chunks.append(message.get("body", b""))
+                    size += len(chunks[-1])
+                    if size > self.max_body:
+                        return await _refuse(send, 413, f"the request body is larger than {self.max_body} bytes")
+                    if not message.get("more_body"):
+                        break
+        except TimeoutError:
+            return await _refuse(send, 408, f"the request body did not arrive within {self.timeout:g} s")
+        body, delivered = b"".join(chunks), False
+
+        async def replay():
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await self.app(scope, replay, send)
+
+
+async def _refuse(send, status: int, message: str) -> None:
+    body = f"{status}: {message}\n".encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()),
+                            (b"connection", b"close")]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def run(settings: Settings) -> None:
-    """Serve until stopped. A worker that timed a query out leaves after answering; gunicorn replaces it."""
-    options = {
-        "bind": f"{settings.host}:{settings.port}",
-        "workers": settings.workers,
-        "worker_class": "gthread",  # keep-alive, and queries of one worker run side by side (pyoxigraph frees the GIL)
-        "threads": settings.threads,
-        "keepalive": 5,
-        "timeout": int(settings.query_timeout) + 30,
-        "limit_request_line": 8190,
-        "limit_request_field_size": 8190,
-        "accesslog": "-" if settings.access_log else None,
-        "errorlog": "-",
-        "post_request": _retire_after_timeout,
-    }
-    app = create_app(settings)
-    options["post_fork"] = _open_store(app)
-    _Gunicorn(app, options).run()
+    """Serve until stopped; the workers read the same settings from the environment."""
+    for f in fields(settings):
+        value = getattr(settings, f.name)
+        if value is not None:
+            os.environ[f"QKG_{f.name.upper()}"] = str(value)
+    config = uvicorn.Config(
+        "quartiers_kg.server:asgi_app", factory=True, host=settings.host, port=settings.port, workers=settings.workers,
+        http="httptools", loop="uvloop", lifespan="off", interface="asgi3", timeout_keep_alive=5,
+        limit_concurrency=settings.max_connections, timeout_graceful_shutdown=5, access_log=bool(settings.access_log),
+        server_header=False, proxy_headers=False,
+    )
+    Multiprocess(config, sockets=[config.bind_socket()]).run()

@@ -113,9 +113,26 @@ class _QueryThreads:
             try:
                 future.set_result(work())
             except BaseException as err:  # handed to the waiting request, which re-raises it
-                future.set_exception(err)
+                future.set_exception(_without_frames(err))
             with self.lock:
                 self.idle += 1
+
+
+def _without_frames(err: BaseException) -> BaseException:
+    """The error, its cause and context without their tracebacks.
+
+    A traceback keeps the frames of the query thread alive, and with them pyoxigraph's result iterators,
+    which may only be dropped on the thread that made them (pyo3 `unsendable`): the request thread would
+    drop them when it is done with the error.
+    """
+    seen, pending = set(), [err]
+    while pending:
+        chained = pending.pop()
+        if chained is not None and id(chained) not in seen:
+            seen.add(id(chained))
+            chained.__traceback__ = None
+            pending += [chained.__cause__, chained.__context__]
+    return err
 
 
 _THREADS: tuple[int, _QueryThreads] | None = None

@@ -7,6 +7,7 @@ import gzip
 import hashlib
 import itertools
 import json
+import logging
 import os
 import shutil
 import threading
@@ -27,6 +28,7 @@ from ..rdf.namespaces import PREFIXES
 from ..formats import DUMPS, Format
 from .answers import DEFAULT_GRAPH, Answer, answer, bind, plain, run_bounded
 
+log = logging.getLogger(__name__)
 CURRENT = "current"
 META = "build.json"
 
@@ -214,11 +216,19 @@ class GraphStore:
             self.copied.start()
 
     def _copy_to_memory(self, batch: int = 5000) -> None:
+        try:
+            memory = self._copied(batch)
+        except (OSError, RuntimeError, ValueError) as err:  # the build was removed under us: keep reading from disk
+            log.warning("the store could not be copied into memory: %s", err)
+            return  # the error, and with it the iterator, is dropped here, on the thread that made it
+        self._store = memory
+
+    def _copied(self, batch: int) -> ox.Store:
         memory, quads = ox.Store(), self._store.quads_for_pattern(None, None, None, None)
         while chunk := list(itertools.islice(quads, batch)):
             memory.bulk_extend(chunk)  # holds the GIL per call: small batches keep requests flowing
             time.sleep(0)
-        self._store = memory
+        return memory
 
     @classmethod
     def foreign(cls, source: Path) -> "GraphStore":
