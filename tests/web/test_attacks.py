@@ -26,15 +26,17 @@ CHEAP = "ASK { ?s ?p ?o }"
 CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i"
 
 
-def request(url: str, path: str, method: str = "GET", headers: dict | None = None, timeout: float = 60):
+def request(url: str, path: str, method: str = "GET", headers: dict | None = None, timeout: float = 60,
+            body: bytes | None = None):
     """One raw request (the path is sent as it is, unencoded by any library); returns status, headers, body."""
     host, port = urllib.parse.urlsplit(url).netloc.split(":")
     conn = http.client.HTTPConnection(host, int(port), timeout=timeout)
     try:
         conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
-        for key, value in {"Host": f"{host}:{port}", **(headers or {})}.items():
+        for key, value in {"Host": f"{host}:{port}", **(headers or {}),
+                           **({"Content-Length": str(len(body))} if body is not None else {})}.items():
             conn.putheader(key, value)
-        conn.endheaders()
+        conn.endheaders(body)
         response = conn.getresponse()
         return response.status, response.headers, response.read()  # case-insensitive, as HTTP is
     finally:
@@ -75,15 +77,8 @@ def test_operator_chains_are_refused_or_answered_never_fatal(server):
 
 
 def post(url: str, query: str):
-    host, port = urllib.parse.urlsplit(url).netloc.split(":")
-    conn = http.client.HTTPConnection(host, int(port), timeout=120)
-    try:
-        conn.request("POST", "/sparql", body=query.encode(), headers={"Content-Type": "application/sparql-query",
-                                                                      "Accept": "text/csv"})
-        response = conn.getresponse()
-        return response.status, response.headers, response.read()  # case-insensitive, as HTTP is
-    finally:
-        conn.close()
+    return request(url, "/sparql", "POST", {"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+                   timeout=120, body=query.encode())
 
 
 def test_facets_cap_their_values(server):
