@@ -136,6 +136,8 @@ def main() -> None:
     args.add_argument("--connections", type=int, default=8)
     args.add_argument("--workdir", type=Path, default=None)
     args.add_argument("--skip-rdflib", action="store_true", help="leave rdflib-endpoint out (it is very slow at 1 M triples)")
+    args.add_argument("--settle", type=float, default=120,
+                      help="seconds to wait once the servers answer, so that our workers finish copying the store into memory")
     opts = args.parse_args()
     work = opts.workdir or Path(tempfile.mkdtemp(prefix="qkg-bench-"))
     bin_dir = Path(sys.executable).parent
@@ -171,6 +173,7 @@ def main() -> None:
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         for url, endpoint, _ in servers.values():
             wait(url + endpoint + "?query=ASK%7B%7D", 600)
+        time.sleep(opts.settle)  # measured while the workers copy the store, every server would be slowed
         results: dict[tuple[str, str], list[dict]] = {}
         for _ in range(opts.rounds):
             for query, template in MIX.items():

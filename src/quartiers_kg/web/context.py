@@ -5,6 +5,7 @@ get_db in its own module), never from each other."""
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -72,10 +73,19 @@ def absolute(path: str) -> str:
 
 
 def per_version(name: str, make: Callable[[], T]) -> T:
-    """`make()`, computed once per process and dataset version: the data only changes with a build."""
+    """`make()`, computed once per process and dataset version: the data only changes with a build.
+
+    One request computes it while the others of this worker wait for it (not eight at once under load).
+    """
     version = get_store().info.version
     cached = current_app.extensions.get(f"quartiers_{name}")
     if cached is None or cached[0] != version:
-        cached = (version, make())
-        current_app.extensions[f"quartiers_{name}"] = cached
+        with _LOCKS.setdefault(name, threading.Lock()):
+            cached = current_app.extensions.get(f"quartiers_{name}")
+            if cached is None or cached[0] != version:
+                cached = (version, make())
+                current_app.extensions[f"quartiers_{name}"] = cached
     return cached[1]
+
+
+_LOCKS: dict[str, threading.Lock] = {}

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..queries import Term
 from ..store import plain
-from .context import per_version, rows
+from .context import minter, per_version, rows
 
 STANDARD_LABELS = Path(__file__).with_name("vocabularies.ttl")
 
@@ -37,9 +37,14 @@ WHERE {{
   UNION {{ ?r ?p0 ?b0 . FILTER (isBlank(?b0)) ?b0 (<urn:x-qk:any>|!<urn:x-qk:any>)* ?b . FILTER (isBlank(?b)) ?b ?bp ?bo }}
 }}"""
 
-VOCABULARY_LABELS = f"""
-SELECT ?term ?label WHERE {{ ?term ?p ?label . FILTER (?p IN ({_LABELS})) FILTER (!isBlank(?term)) }}"""
-
+def vocabulary_query(ontology: str) -> str:
+    """The terms a page names without linking them: the ontology's, and the concepts (scales and their poles,
+    sections, funding, …); everything a resource links to has its label in the resource's own description."""
+    return f"""
+SELECT ?term ?label WHERE {{
+  {{ GRAPH <{ontology}> {{ ?term ?p ?label }} }}
+  UNION {{ ?term a <http://www.w3.org/2004/02/skos/core#Concept> ; ?p ?label }}
+  FILTER (?p IN ({_LABELS})) FILTER (!isBlank(?term)) }}"""
 
 
 @dataclass
@@ -84,7 +89,7 @@ def vocabulary_labels() -> dict[str, dict[str, str]]:
         labels: dict[str, dict[str, str]] = defaultdict(dict)
         for triple in ox.parse(path=str(STANDARD_LABELS), format=ox.RdfFormat.TURTLE):
             labels[triple.subject.value][triple.object.language] = triple.object.value
-        for row in rows(VOCABULARY_LABELS):
+        for row in rows(vocabulary_query(minter().graph("ontology"))):
             term, label = plain(row["term"]), plain(row["label"])
             labels[term["value"]].setdefault(label.get("lang") or "", label["value"])
         return labels
