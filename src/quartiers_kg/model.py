@@ -89,7 +89,6 @@ SECTIONS: tuple[Section, ...] = (
     Section("literature", ("Literatur",), OWN, ("qk:literature",), items=True),
     Section("links", ("Links",), OWN, ("qk:link",), items=True),
 )
-SECTION = {s.key: s for s in SECTIONS}
 
 
 @dataclass(frozen=True)

@@ -113,9 +113,3 @@ def _unwrapped(module: Module) -> Module:
     changes = {f.name: re.sub(r"(?<!\n)\n(?!\n)", " ", getattr(module, f.name))
                for f in fields(module) if f.name in prose and getattr(module, f.name)}
     return replace(module, **changes)
-
-
-def tab_sections(tab: str) -> list[str]:
-    """The sections a tab of the web site holds (the overview: tab "")."""
-    return [s.key for s in SECTIONS if s.tab == tab]
-

@@ -29,12 +29,6 @@ def get_store() -> Store:
     return cached[1]
 
 
-def opened_store() -> Store | None:
-    """The store if this process has opened it already, else None (never opens one)."""
-    cached = current_app.extensions.get("quartiers_store")
-    return cached[1] if cached and cached[0] == os.getpid() else None
-
-
 def settings() -> Settings:
     return current_app.config["SETTINGS"]
 
