@@ -101,11 +101,8 @@ def _build_apart(settings: Settings) -> None:
     fork (a worker that inherited them hangs on its way out)."""
     import os
     import subprocess
-    from dataclasses import fields
 
-    env = {**os.environ, **{f"QKG_{f.name.upper()}": str(getattr(settings, f.name)) for f in fields(settings)
-                            if getattr(settings, f.name) is not None}}
-    subprocess.run([sys.executable, "-m", "quartiers_kg", "build"], env=env, check=False)
+    subprocess.run([sys.executable, "-m", "quartiers_kg", "build"], env={**os.environ, **settings.as_env()}, check=False)
     from .store import is_published
 
     if not is_published(settings):

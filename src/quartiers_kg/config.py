@@ -109,6 +109,10 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**{k: _coerce(k, next(f.type for f in fields(cls) if f.name == k), v) for k, v in values.items()})
 
+    def as_env(self) -> dict[str, str]:
+        """The settings as QKG_* variables, so that a process started with them reads the same settings."""
+        return {f"QKG_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}
+
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
 

@@ -12,7 +12,6 @@ import asyncio
 import logging
 import os
 import signal
-from dataclasses import fields
 
 import uvicorn
 from a2wsgi import WSGIMiddleware
@@ -113,10 +112,7 @@ async def _refuse(send, status: int, message: str) -> None:
 
 def run(settings: Settings) -> None:
     """Serve until stopped; the workers read the same settings from the environment."""
-    for f in fields(settings):
-        value = getattr(settings, f.name)
-        if value is not None:
-            os.environ[f"QKG_{f.name.upper()}"] = str(value)
+    os.environ.update(settings.as_env())
     config = uvicorn.Config(
         "quartiers_kg.server:asgi_app", factory=True, host=settings.host, port=settings.port, workers=settings.workers,
         http="httptools", loop="uvloop", lifespan="off", interface="asgi3", timeout_keep_alive=5,

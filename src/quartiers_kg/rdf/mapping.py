@@ -113,7 +113,7 @@ class _Mapper:
             self.add(scheme, SKOS.prefLabel, de(label_de))
             self.add(scheme, SKOS.prefLabel, Literal(label_en, lang="en"))
         for section in SECTIONS:
-            node = self.mint.iri("section", section.key.replace("_", "-"))
+            node = self.mint.section(section.key)
             for t in (QK.TemplateSection, SKOS.Concept):
                 self.add(node, RDF.type, t)
             self.add(node, SKOS.prefLabel, de(section.headings[0]))
@@ -300,27 +300,24 @@ class _Mapper:
             add(derivation, RDF.type, PROV.Derivation)
             add(derivation, PROV.entity, URIRef(reading.source.url))
             add(derivation, PROV.hadActivity, activity)
-            add(derivation, QK.section, self._section(reading.section))
+            add(derivation, QK.section, self.mint.section(reading.section))
             add(derivation, QK.firstLine, Literal(reading.first_line))
             add(derivation, QK.lastLine, Literal(reading.last_line))
             add(derivation, QK.taken, Literal(reading.taken))
         read = {r.section for r in m.readings}
         for section in SECTIONS:
             if section.key in read:
-                add(node, QK.sectionRead, self._section(section.key))
+                add(node, QK.sectionRead, self.mint.section(section.key))
             elif m.readings and not section.optional:
-                add(node, QK.sectionMissing, self._section(section.key))
+                add(node, QK.sectionMissing, self.mint.section(section.key))
         if m.cut_off:
-            add(node, QK.cutOffIn, self._section(m.cut_off))
+            add(node, QK.cutOffIn, self.mint.section(m.cut_off))
         pages = max((s.pages for s in m.sources if s.pages), default=None)
         if pages:
             add(node, QK.webPageCount, Literal(pages))
             seen = {s.page for s in m.sources if s.page}
             for missing in sorted(set(range(1, pages + 1)) - seen):
                 add(node, QK.webPageMissing, Literal(missing))
-
-    def _section(self, key: str) -> URIRef:
-        return self.mint.iri("section", key.replace("_", "-"))
 
 
 def to_partition(modules: Iterable[Module], base: str, ingested_at: datetime) -> Partition:

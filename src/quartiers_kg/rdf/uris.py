@@ -53,6 +53,10 @@ class Minter:
     def scale(self, key: str, pole: str | None = None) -> URIRef:
         return self.iri("scale", key, pole) if pole else self.iri("scale", key)
 
+    def section(self, key: str) -> URIRef:
+        """A section of the page template, by its registry key: section/steps, section/user-roles."""
+        return self.iri("section", key.replace("_", "-"))
+
     def graph(self, name: str) -> URIRef:
         return self.iri("graph", name)
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, render_template, url_for
 from ..errors import UnknownResource
 from ..formats import HTML, REPRESENTATIONS, from_suffix
 from ..model import DIMENSIONS, SECTIONS
-from ..rdf.namespaces import ONTOLOGY_IRI, PREFIXES
+from ..rdf.namespaces import ONTOLOGY_IRI, term
 from .answers import rdf_response
 from .context import minter
 from .describe import describe, pick_label, vocabulary_labels
@@ -22,11 +22,6 @@ IRI_PATH = re.compile(r"[A-Za-z0-9._~!$&'()*+,;=:@/%-]{1,2000}")
 QK = ONTOLOGY_IRI + "#"
 SCHEMA = "https://schema.org/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-
-
-def expand(curie: str) -> str:
-    prefix, _, local = curie.partition(":")
-    return PREFIXES[prefix] + local
 
 
 @bp.route("/<path:path>")
@@ -146,9 +141,9 @@ def _sources(d) -> dict[str, list[dict]]:
             "taken": _first(part, QK + "taken") == "true"})
     out = {}
     for section in SECTIONS:
-        found = sorted(by_section.get(str(minter().iri("section", section.key.replace("_", "-"))), []), key=lambda s: not s["taken"])
+        found = sorted(by_section.get(str(minter().section(section.key)), []), key=lambda s: not s["taken"])
         for prop in section.properties:
-            out[expand(prop)] = found
+            out[str(term(prop))] = found
     return out
 
 
@@ -168,7 +163,7 @@ def _coverage(d, label) -> dict | None:
 
 
 # the order of a module page: the sections' terms as the page template has them, then the rest
-PAGE_ORDER = [expand(p) for section in SECTIONS for p in section.properties] + \
+PAGE_ORDER = [str(term(p)) for section in SECTIONS for p in section.properties] + \
     [QK + name for name in ("pageText", "extraSection", "moduleNumber", "incomplete")]
 
 
