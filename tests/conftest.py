@@ -63,7 +63,7 @@ def free_port() -> int:
 
 
 def stop_group(proc: subprocess.Popen, grace: float = 10) -> None:
-    """Stop a process started in its own session and everything it started (gunicorn's workers): SIGTERM to the
+    """Stop a process started in its own session and everything it started (the server's workers): SIGTERM to the
     group, SIGKILL to what is left after `grace` seconds. Nothing of ours outlives a test."""
     for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 30)):
         try:
@@ -107,7 +107,7 @@ def process_on_loopback(command: list[str], probe: str | None, log_path: Path, *
 
 @contextlib.contextmanager
 def running_server(settings, **env):
-    """A real `quartiers-kg serve` process (gunicorn) on loopback; yields (base URL, process). Stopped by its PID."""
+    """A real `quartiers-kg serve` process on loopback; yields (base URL, process). Stopped by its PID."""
     port = free_port()
     env = {**os.environ, "QKG_STORE_DIR": str(settings.store_dir), "QKG_PORT": str(port), "QKG_WORKERS": "2",
            **{f"QKG_{k.upper()}": str(v) for k, v in env.items()}}

@@ -61,7 +61,7 @@ class Settings:
     build_processes: int = field(default=os.cpu_count() or 1, metadata={"help": "processes that validate a build"})
     memory_max_triples: int = field(default=5_000_000,
                                     metadata={"help": "a built store up to this size is served from an in-memory copy"})
-    cache_bytes: int = field(default=64 * 1024 * 1024, metadata={"help": "response cache per worker (0 turns it off)"})
+    cache_bytes: int = field(default=256 * 1024 * 1024, metadata={"help": "response cache per worker (0 turns it off)"})
     page_size: int = field(default=500, metadata={"help": "members per page of a class list"})
     license: str = field(default="http://dcat-ap.de/def/licenses/cc-by/4.0",
                          metadata={"help": "licence IRI of the published data (DCAT-AP.de licence vocabulary)"})

@@ -2,6 +2,7 @@
 
 Slow and idle clients cost a socket in the event loop, not a thread: a request reaches the app (a WSGI app,
 run on a thread pool by a2wsgi) only once its whole body has arrived, within `client_timeout` seconds.
+Repeated GETs are answered from the response cache in the event loop itself.
 A worker whose query ran out of time or memory leaves after answering (its evaluation cannot be
 cancelled), and uvicorn's supervisor starts a fresh one.
 """
@@ -20,6 +21,7 @@ from uvicorn.supervisors import Multiprocess
 from .config import Settings
 from .errors import QuartiersError
 from .web import create_app
+from .web.caching import ResponseCache, served_version
 from .web.context import get_store
 from .web.errors import RETIRE_WORKER
 
@@ -39,7 +41,8 @@ def asgi_app():
         except QuartiersError as err:  # the worker stays up and answers 503 with the reason
             log.error("cannot open the store: %s", err)
     wsgi = WSGIMiddleware(_retiring(app.wsgi_app), workers=settings.threads * 2)
-    return WholeRequests(wsgi, settings.max_query_bytes + 4096, settings.client_timeout)
+    cached = ResponseCache(wsgi, lambda: served_version(app), settings.cache_bytes)
+    return WholeRequests(cached, settings.max_query_bytes + 4096, settings.client_timeout)
 
 
 def _retiring(wsgi_app):

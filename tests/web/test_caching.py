@@ -1,46 +1,90 @@
-"""The response cache in front of the app: same request, same answer, from memory; nothing else changes."""
+"""The response cache in front of the app, in a real server's event loop: same request, same answer, from memory."""
 
 from __future__ import annotations
 
+import asyncio
+import urllib.error
+import urllib.request
+
+import pytest
+from a2wsgi import WSGIMiddleware
+
 from quartiers_kg.web import create_app
+from quartiers_kg.web.caching import ResponseCache, served_version
+
+from ..conftest import free_port, running_server
 
 
-def test_repeated_get_is_a_hit_with_the_same_answer(client):
-    client.get("/")  # the cache starts once the worker has opened its store
-    first = client.get("/module/116", headers={"Accept": "text/turtle"})
-    second = client.get("/module/116", headers={"Accept": "text/turtle"})
-    assert second.headers.get("X-Cache") == "hit"
-    assert second.data == first.data and second.headers["ETag"] == first.headers["ETag"]
-    other = client.get("/module/116", headers={"Accept": "application/n-triples"})
-    assert other.mimetype == "application/n-triples" and other.data != first.data
-    not_modified = client.get("/module/116", headers={"Accept": "text/turtle", "If-None-Match": first.headers["ETag"]})
-    assert not_modified.status_code == 304 and not_modified.data == b""
+def get(url: str, **headers) -> tuple[int, object, bytes]:
+    """Status, headers (names in any case) and body of a GET; an HTTP error status is returned, not raised."""
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=30) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
 
 
-def test_errors_and_posts_are_not_cached(client):
+@pytest.fixture(scope="module")
+def one_worker(settings):
+    """One worker, so that a repeated request meets the cache that kept the first answer."""
+    with running_server(settings, workers=1) as (url, _):
+        yield url
+
+
+def test_repeated_get_is_a_hit_with_the_same_answer(one_worker):
+    status, first_headers, first = get(one_worker + "/module/116", Accept="text/turtle")
+    _, headers, second = get(one_worker + "/module/116", Accept="text/turtle")
+    assert status == 200 and headers.get("X-Cache") == "hit" and first_headers.get("X-Cache") is None
+    assert second == first and headers["ETag"] == first_headers["ETag"]
+    assert int(headers["Content-Length"]) == len(first) and headers["Access-Control-Allow-Origin"] == "*"
+    _, other_headers, other = get(one_worker + "/module/116", Accept="application/n-triples")
+    assert other_headers["Content-Type"].startswith("application/n-triples") and other != first
+    status, _, body = get(one_worker + "/module/116", Accept="text/turtle", **{"If-None-Match": first_headers["ETag"]})
+    assert status == 304 and body == b""
+
+
+def test_errors_and_posts_are_not_cached(one_worker):
     for _ in range(2):
-        r = client.get("/module/99999", headers={"Accept": "text/turtle"})
-        assert r.status_code == 404 and r.headers.get("X-Cache") != "hit"
+        status, headers, _ = get(one_worker + "/module/99999", Accept="text/turtle")
+        assert status == 404 and headers.get("X-Cache") is None
     for _ in range(2):
-        r = client.post("/sparql", data={"query": "ASK {}"}, headers={"Accept": "application/sparql-results+json"})
-        assert r.status_code == 200 and r.headers.get("X-Cache") != "hit"
+        request = urllib.request.Request(one_worker + "/sparql", data=b"query=ASK%7B%7D", headers={
+            "Accept": "application/sparql-results+json", "Content-Type": "application/x-www-form-urlencoded"})
+        with urllib.request.urlopen(request, timeout=30) as r:
+            assert r.status == 200 and r.headers.get("X-Cache") is None and b"true" in r.read()
 
 
 def test_cache_can_be_turned_off(settings):
-    client = create_app(settings.with_(cache_bytes=0)).test_client()
-    for _ in range(3):
-        r = client.get("/sparql", query_string={"query": "ASK {}"})
-        assert r.status_code == 200 and r.headers.get("X-Cache") != "hit"
+    with running_server(settings, workers=1, cache_bytes=0) as (url, _):
+        for _ in range(3):
+            status, headers, body = get(url + "/sparql?query=ASK%7B%7D", Accept="application/sparql-results+json")
+            assert status == 200 and headers.get("X-Cache") is None and b"true" in body
 
 
 def test_a_store_failing_under_the_cache_is_a_503_with_its_reason(settings):
-    """The cache asks the store for its version before Flask runs: an engine that went away must still get the
+    """The cache asks the store for its version before the app runs: an engine that went away must still get the
     error handler's answer, on the first request and on every later one."""
-    from tests.conftest import free_port
-
-    url = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
-    client = create_app(settings.with_(store=f"sparql+{url}")).test_client()
+    engine = f"http://127.0.0.1:{free_port()}/sparql"  # nothing listens there
+    app = create_app(settings.with_(store=f"sparql+{engine}"))
+    cached = ResponseCache(WSGIMiddleware(app.wsgi_app), lambda: served_version(app), settings.cache_bytes)
     for _ in range(3):
-        r = client.get("/module/116", headers={"Accept": "text/plain"})
-        assert r.status_code == 503
-        assert url.encode() in r.data and b"Traceback" not in r.data
+        status, headers, body = asyncio.run(call(cached, "/module/116", b"text/plain"))
+        assert status == 503 and b"x-cache" not in headers
+        assert engine.encode() in body and b"Traceback" not in body
+
+
+async def call(asgi_app, path: str, accept: bytes) -> tuple[int, dict, bytes]:
+    """One GET through an ASGI app, in this process: status, headers, body."""
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(), "query_string": b"",
+             "headers": [(b"accept", accept), (b"host", b"localhost")], "http_version": "1.1", "scheme": "http",
+             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 1), "root_path": ""}
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    await asgi_app(scope, receive, send)
+    return sent[0]["status"], dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])

@@ -245,7 +245,7 @@ def test_rebuilding_is_idempotent(published):
 
 
 def test_a_real_server_on_each_store(published):
-    """gunicorn workers over the store: the endpoint through SPARQL Protocol clients' eyes."""
+    """Server workers over the store: the endpoint through SPARQL Protocol clients' eyes."""
     env = {k: getattr(published, k) for k in ("store", "store_update_url", "store_graph_store_url", "store_user", "store_password")}
     with running_server(published, **{k: v for k, v in env.items() if v}) as (url, _):
         response = requests.post(url + "/sparql", data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",

@@ -1,4 +1,4 @@
-"""The HTTP face: create_app(settings) registers the blueprints, the one error handler and the one CORS hook."""
+"""The HTTP face: create_app(settings) registers the blueprints, the one error handler and the one CORS hook (the response cache sits in front, in server.py)."""
 
 from __future__ import annotations
 

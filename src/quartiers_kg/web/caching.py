@@ -7,6 +7,7 @@ import os
 import secrets
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import Flask, Response, request
@@ -15,6 +16,7 @@ from ..errors import StoreError
 from .context import get_store
 
 CACHEABLE_BYTES = 1 << 20  # larger answers (dumps, big results) are not kept
+VARIES = (b"accept", b"accept-language")  # request headers an answer depends on
 _WORKER: tuple[int, str] = (0, "")
 
 
@@ -43,65 +45,70 @@ def register(app: Flask) -> None:
         response.last_modified = datetime.fromisoformat(info.built_at)
         response.cache_control.public = True
         response.cache_control.max_age = 300
-        return response.make_conditional(request)
+        response = response.make_conditional(request)
+        del response.headers["Date"]  # werkzeug adds one; the server sends its own on every answer, cached or not
+        return response
 
-    app.wsgi_app = ResponseCache(app.wsgi_app, app, app.config["SETTINGS"].cache_bytes)
+
+def served_version(app: Flask) -> str | None:
+    """The version the app serves if its store is open and answers; else None (and the app answers, errors too)."""
+    opened = app.extensions.get("quartiers_store")
+    try:
+        return opened[1].info.version if opened else None
+    except StoreError:
+        return None
 
 
 class ResponseCache:
-    """WSGI middleware: a repeated GET is answered from memory without entering Flask.
+    """ASGI middleware: a repeated GET is answered from memory in the event loop, without a thread or Flask.
 
-    Keyed by dataset version, path, query string and Accept header; least recently used answers go
-    first when `budget` bytes are used. Conditional requests with If-None-Match are answered here too.
+    Keyed by dataset version, path, query string and the headers an answer varies by; least recently used
+    answers go first when `budget` bytes are used. Conditional requests with If-None-Match are answered
+    here too. `version()` names the served dataset version, or None while there is none (then the app answers).
     """
 
-    def __init__(self, wsgi_app, flask_app: Flask, budget: int):
-        self.wsgi_app, self.flask_app, self.budget = wsgi_app, flask_app, budget
+    def __init__(self, app, version: Callable[[], str | None], budget: int):
+        self.app, self.version, self.budget = app, version, budget
         self.used = 0
-        self.entries: OrderedDict[tuple, tuple[str, list, bytes, str]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[int, list, bytes, bytes]] = OrderedDict()
 
-    def _version(self) -> str | None:
-        """The served version if the store is open and answers; else None, and Flask answers (and any error)."""
-        opened = self.flask_app.extensions.get("quartiers_store")
-        try:
-            return opened[1].info.version if opened else None
-        except StoreError:
-            return None
-
-    def __call__(self, environ, start_response):
-        version = self._version()
-        cacheable = (self.budget and version and environ.get("REQUEST_METHOD") == "GET"
-                     and "HTTP_RANGE" not in environ and "HTTP_IF_MODIFIED_SINCE" not in environ
-                     and not environ.get("PATH_INFO", "").startswith("/dumps/"))
-        if not cacheable:
-            return self.wsgi_app(environ, start_response)
-        key = (version, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""), environ.get("HTTP_ACCEPT", ""))
+    async def __call__(self, scope, receive, send):
+        version = self.version() if self.budget and scope["type"] == "http" and scope["method"] == "GET" else None
+        headers = dict(scope["headers"]) if version else {}
+        if not version or b"range" in headers or b"if-modified-since" in headers or scope["path"].startswith("/dumps/"):
+            return await self.app(scope, receive, send)
+        key = (version, scope["raw_path"], scope["query_string"], *(headers.get(name) for name in VARIES))
         entry = self.entries.get(key)
         if entry is not None:
             self.entries.move_to_end(key)
-            status, headers, body, etag = entry
-            if etag and etag in environ.get("HTTP_IF_NONE_MATCH", ""):
-                start_response("304 Not Modified", [(k, v) for k, v in headers if k in ("ETag", "Vary", "Cache-Control")])
-                return [b""]
-            start_response(status, headers + [("X-Cache", "hit")])
-            return [body]
-        captured = {}
+            status, stored, body, etag = entry
+            if etag and etag in headers.get(b"if-none-match", b""):
+                await send({"type": "http.response.start", "status": 304,
+                            "headers": [(k, v) for k, v in stored if k in (b"etag", b"vary", b"cache-control")]})
+                return await send({"type": "http.response.body", "body": b""})
+            await send({"type": "http.response.start", "status": status, "headers": stored + [(b"x-cache", b"hit")]})
+            return await send({"type": "http.response.body", "body": body})
+        start, chunks = {}, []
 
-        def capture(status, headers, exc_info=None):
-            captured["status"], captured["headers"] = status, headers
-            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and start.get("status") == 200 and b"if-none-match" not in headers:
+                    self._keep(key, start.get("headers", ()), b"".join(chunks))  # before the client can ask again
+            await send(message)
 
-        chunks = self.wsgi_app(environ, capture)
-        try:
-            body = b"".join(chunks)
-        finally:
-            if hasattr(chunks, "close"):
-                chunks.close()
-        if captured.get("status", "").startswith("200") and len(body) <= CACHEABLE_BYTES and "HTTP_IF_NONE_MATCH" not in environ:
-            headers = [(k, v) for k, v in captured["headers"] if k != "Content-Length"] + [("Content-Length", str(len(body)))]
-            self.entries[key] = (captured["status"], headers, body, dict(headers).get("ETag", ""))
-            self.used += len(body)
-            while self.used > self.budget and self.entries:
-                _, (_, _, old, _) = self.entries.popitem(last=False)
-                self.used -= len(old)
-        return [body]
+        await self.app(scope, receive, capture)
+
+    def _keep(self, key: tuple, headers, body: bytes) -> None:
+        if len(body) > CACHEABLE_BYTES:
+            return
+        # the server adds its own Date to every answer; a kept one would be stale
+        stored = [(k.lower(), v) for k, v in headers if k.lower() not in (b"content-length", b"date")]
+        stored.append((b"content-length", str(len(body)).encode()))
+        self.entries[key] = (200, stored, body, dict(stored).get(b"etag", b""))
+        self.used += len(body)
+        while self.used > self.budget and self.entries:
+            _, (_, _, old, _) = self.entries.popitem(last=False)
+            self.used -= len(old)
