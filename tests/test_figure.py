@@ -16,7 +16,7 @@ def test_svg_has_one_node_per_module_and_a_legend(runner, settings, store, tmp_p
     modules = len(list(store.query("SELECT DISTINCT ?m { ?m <https://w3id.org/quartiers-kg/ontology#moduleNumber> ?n }")))
     assert len([e for e in nodes.iter() if e.tag.endswith("}use")]) == modules == 4
     legend = next(e for e in svg.iter() if e.get("id") == "legend")
-    assert "reference" in "".join(legend.itertext())
+    assert "Verweis" in "".join(legend.itertext())  # kinds are named in German
     texts = {t.text for t in svg.iter() if t.tag.endswith("}text")}
     assert {"35", "69", "75", "116"} <= texts
 

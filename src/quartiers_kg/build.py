@@ -11,7 +11,9 @@ from pathlib import Path
 from rdflib import Graph
 
 from .config import ROOT, Settings
+from . import relations
 from .errors import SourcePageError
+from .figure import draw, relation_edges
 from .model import ParsedPage
 from .rdf.mapping import Partition, to_partition
 from .rdf.namespaces import bind_prefixes
@@ -117,6 +119,13 @@ def turtle_graph(directory: Path) -> Graph:
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
 
 
+def relate(select, folder: Path) -> None:
+    """The relations between modules and their picture, once per build (the explorer reads them from the folder)."""
+    rows = relations.compute(select)
+    relations.write(rows, folder)
+    draw(relations.titles(select), relation_edges((r[0], r[1], r[3], r[4]) for r in rows), folder / relations.PICTURE)
+
+
 def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildInfo, Batch]:
     """Read data/modules and data/sources, validate, and publish a new store with dumps and the dataset's description.
 
@@ -150,6 +159,7 @@ def _build(settings: Settings, progress: Progress | None) -> tuple[BuildInfo, Ba
         advance = step("describing", 1)
         graphs = list(new.counts)
         dumps = new.dump(graphs)
+        relate(new.select, new.dir)
         stats = statistics(new.select, settings.base_iri, data, graphs)
         publisher = Publisher(settings.publisher_name, settings.publisher_url, settings.contact_email, settings.license)
         lists = sorted({str(s)[len(settings.base_iri):].split("/", 1)[0] for s in partition.types

@@ -188,13 +188,9 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
 @click.pass_context
 def render(ctx: click.Context, resource: str) -> None:
     """Write a module of the built store as a print page (RESOURCE: module/116, 116 or the module's IRI)."""
-    from rdflib import Graph, URIRef
-
     from .queries import Term
-    from .rdf.reading import MODULE_GRAPH, module_from_graph
+    from .rdf.reading import MODULE_GRAPH, print_page
     from .rdf.uris import Minter
-    from .source.render import render_page
-    from .formats import write_graph
     from .store import open_store
 
     settings = _settings(ctx)
@@ -205,8 +201,7 @@ def render(ctx: click.Context, resource: str) -> None:
     iri = mint.module(int(number))
     try:
         triples = open_store(settings).query(MODULE_GRAPH, substitutions={"m": Term(str(iri), iri=True)})
-        graph = Graph().parse(data=write_graph(triples, BY_NAME["ntriples"]), format="nt")
-        click.echo(render_page(module_from_graph(graph, URIRef(iri))), nl=False)
+        click.echo(print_page(triples, str(iri)), nl=False)
     except QuartiersError as err:
         _fail(err)
 
@@ -219,15 +214,21 @@ def render(ctx: click.Context, resource: str) -> None:
 @click.pass_context
 def graph(ctx: click.Context, output: Path, kinds: tuple[str, ...], min_weight: int) -> None:
     """Draw how the modules of the built store relate, as a picture for a report."""
-    from .figure import draw
+    from . import relations
+    from .figure import draw, relation_edges
     from .queries import load_queries
     from .store import open_store
 
     settings = _settings(ctx)
     try:
-        relations = load_queries(settings.queries_dir)["module-relations"].text
-        count = draw(open_store(settings), relations, output, settings.max_rows * 10, settings.query_timeout * 6,
-                     kinds, min_weight)
+        store = open_store(settings)
+        built = relations.read(store.path) if store.path is not None else None
+        if built is None:  # a remote store: ask it
+            ans = store.bounded_answer(load_queries(settings.queries_dir)["module-relations"].text,
+                                       settings.max_rows * 10, settings.query_timeout * 6)
+            built = (ans.variables, ans.rows)
+        titles = {int(r["n"].value): "" for r in store.query(relations.MODULES)}
+        count = draw(titles, relation_edges(relations.weighted(*built)), output, kinds, min_weight)
     except QuartiersError as err:
         _fail(err)
     click.echo(f"wrote {output}: {count} modules")

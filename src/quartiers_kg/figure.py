@@ -6,38 +6,32 @@ from collections import defaultdict
 from pathlib import Path
 
 from .errors import QuartiersError
-from .store import GraphStore
+from .relations import KIND_NAMES
 
 KIND_COLOURS = {
     "reference": "#0b5cad", "funding": "#2c7a2c", "project": "#b35c00", "town": "#7b2ea8",
     "network-type": "#a61e4d", "literature": "#0b7285", "target-group": "#8a6d00", "field-of-action": "#566573",
 }
-MODULES = """
-SELECT ?m ?n ?title WHERE { ?m <https://w3id.org/quartiers-kg/ontology#moduleNumber> ?n .
-  OPTIONAL { ?m <http://www.w3.org/2000/01/rdf-schema#label> ?title } }"""
+MOST = 300  # modules drawn at most: the most related ones (a picture of thousands of nodes says nothing)
 
 
-def relation_edges(store: GraphStore, relations_query: str, max_rows: int, timeout: float) -> dict[tuple[int, int, str], int]:
-    """(lower number, higher number, kind) -> weight; a reference counts once whichever way it points."""
-    answer = store.bounded_answer(relations_query, max_rows, timeout)
-    names = [v.value for v in answer.variables]
-    at = {name: names.index(name) for name in ("number", "otherNumber", "kind", "weight")}
+def relation_edges(rows) -> dict[tuple[int, int, str], int]:
+    """(lower number, higher number, kind) -> weight from relation rows (number, otherNumber, kind, weight);
+    a reference counts once whichever way it points."""
     edges: dict[tuple[int, int, str], int] = {}
-    for row in answer.rows:
-        a, b = int(row[at["number"]].value), int(row[at["otherNumber"]].value)
-        kind = row[at["kind"]].value.split("-")[0] if row[at["kind"]].value.startswith("reference") else row[at["kind"]].value
-        key = (min(a, b), max(a, b), kind)
-        edges[key] = max(edges.get(key, 0), int(row[at["weight"]].value))
+    for a, b, kind, weight in rows:
+        key = (min(a, b), max(a, b), "reference" if kind.startswith("reference") else kind)
+        edges[key] = max(edges.get(key, 0), weight)
     return edges
 
 
-def draw(store: GraphStore, relations_query: str, output: Path, max_rows: int, timeout: float,
+def draw(titles: dict[int, str], edges: dict[tuple[int, int, str], int], output: Path,
          kinds: tuple[str, ...] = (), min_weight: int = 1) -> int:
     """Lay the modules out (force-directed, seeded, so the same data gives the same picture) and save.
 
-    `kinds` and `min_weight` thin the edges for a readable picture of a large toolbox (every module is
-    drawn whatever they say). Returns the number of modules drawn. The node markers are one SVG group
-    with the id "modules", the legend one with the id "legend".
+    `kinds` and `min_weight` thin the edges for a readable picture; of a large toolbox only the MOST modules
+    with the most relations are drawn. Returns the number of modules drawn. The node markers are one SVG
+    group with the id "modules", the legend one with the id "legend".
     """
     import matplotlib
 
@@ -49,11 +43,16 @@ def draw(store: GraphStore, relations_query: str, output: Path, max_rows: int, t
 
     if output.suffix.lower() not in (".svg", ".png"):
         raise QuartiersError(f"{output}: the picture is written as .svg or .png")
-    titles = {int(r["n"].value): (r["title"].value if r["title"] is not None else "") for r in store.query(MODULES)}
+    edges = {key: weight for key, weight in edges.items() if (not kinds or key[2] in kinds) and weight >= min_weight}
+    if len(titles) > MOST:
+        degree: dict[int, int] = defaultdict(int)
+        for a, b, _ in edges:
+            degree[a] += 1
+            degree[b] += 1
+        titles = {n: titles[n] for n in sorted(titles, key=lambda n: (-degree[n], n))[:MOST]}
+        edges = {key: weight for key, weight in edges.items() if key[0] in titles and key[1] in titles}
     graph = nx.Graph()
     graph.add_nodes_from(sorted(titles))
-    edges = {key: weight for key, weight in relation_edges(store, relations_query, max_rows, timeout).items()
-             if (not kinds or key[2] in kinds) and weight >= min_weight}
     for (a, b, kind), weight in edges.items():
         graph.add_edge(a, b, weight=graph.get_edge_data(a, b, {"weight": 0})["weight"] + weight)
     positions = nx.spring_layout(graph, seed=7, k=1.5 / max(len(graph) ** 0.5, 1))
@@ -68,10 +67,11 @@ def draw(store: GraphStore, relations_query: str, output: Path, max_rows: int, t
     nodes = nx.draw_networkx_nodes(graph, positions, node_size=220, node_color="#ffffff", edgecolors="#1d2a33", ax=axes)
     nodes.set_gid("modules")
     nx.draw_networkx_labels(graph, positions, labels={n: str(n) for n in graph}, font_size=7, ax=axes)
-    legend = [Line2D([0], [0], color=KIND_COLOURS[k], lw=2, label=k) for k in KIND_COLOURS if k in by_kind]
+    legend = [Line2D([0], [0], color=KIND_COLOURS[k], lw=2, label=KIND_NAMES[k]) for k in KIND_COLOURS if k in by_kind]
     if legend:
         axes.legend(handles=legend, title="Beziehung", loc="lower left", fontsize=8).set_gid("legend")
-    axes.set_title(f"Module des Modulbaukastens und ihre Beziehungen ({len(graph)} Module, {len(edges)} Beziehungen)")
+    axes.set_title(f"Module des Modulbaukastens und ihre Beziehungen ({len(graph)} Module, {len(edges)} Beziehungen)"
+                   + (" – die am stärksten verbundenen" if len(graph) == MOST else ""))
     axes.set_axis_off()
     figure.tight_layout()
     figure.savefig(output, format=output.suffix.lstrip(".").lower(), dpi=150)

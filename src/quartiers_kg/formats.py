@@ -30,6 +30,7 @@ class Format:
     suffix: str | None = None
     dump: str | None = None
     file_type: str | None = None  # the EU file-type vocabulary's name (DCAT-AP distributions)
+    label: str = ""  # the name people know it by, for pages and download links
 
     @property
     def media_type(self) -> str:
@@ -54,20 +55,20 @@ class Format:
 
 FORMATS: tuple[Format, ...] = (
     # the first of each kind is what a client without preference gets
-    Format("json", SOLUTIONS, ox.QueryResultsFormat.JSON, ("application/json",), ("json", "srj")),
-    Format("xml", SOLUTIONS, ox.QueryResultsFormat.XML, ("application/xml", "text/xml"), ("xml", "srx")),
-    Format("csv", SOLUTIONS, ox.QueryResultsFormat.CSV, (), ("csv",)),
-    Format("tsv", SOLUTIONS, ox.QueryResultsFormat.TSV, (), ("tsv",)),
-    Format("turtle", GRAPH, ox.RdfFormat.TURTLE, (), ("turtle", "ttl", "n3"), ".ttl", "quartiers-kg.ttl", "RDF_TURTLE"),
+    Format("json", SOLUTIONS, ox.QueryResultsFormat.JSON, ("application/json",), ("json", "srj"), label="SPARQL-JSON"),
+    Format("xml", SOLUTIONS, ox.QueryResultsFormat.XML, ("application/xml", "text/xml"), ("xml", "srx"), label="SPARQL-XML"),
+    Format("csv", SOLUTIONS, ox.QueryResultsFormat.CSV, (), ("csv",), label="CSV"),
+    Format("tsv", SOLUTIONS, ox.QueryResultsFormat.TSV, (), ("tsv",), label="TSV"),
+    Format("turtle", GRAPH, ox.RdfFormat.TURTLE, (), ("turtle", "ttl", "n3"), ".ttl", "quartiers-kg.ttl", "RDF_TURTLE", label="Turtle"),
     Format("ntriples", GRAPH, ox.RdfFormat.N_TRIPLES, ("text/plain",), ("nt", "ntriples", "n-triples"), ".nt",
-           "quartiers-kg.nt.gz", "RDF_N_TRIPLES"),
+           "quartiers-kg.nt.gz", "RDF_N_TRIPLES", label="N-Triples"),
     Format("jsonld", GRAPH, ox.RdfFormat.JSON_LD, ("application/json",), ("jsonld", "json-ld", "json"), ".jsonld",
-           "quartiers-kg.jsonld", "JSON_LD"),
+           "quartiers-kg.jsonld", "JSON_LD", label="JSON-LD"),
     Format("rdfxml", GRAPH, ox.RdfFormat.RDF_XML, ("application/xml",), ("rdf", "rdfxml", "rdf+xml", "xml"), ".rdf",
-           file_type="RDF_XML"),
-    Format("nquads", GRAPH, ox.RdfFormat.N_QUADS, (), ("nquads", "nq"), file_type="RDF_N_QUADS"),
-    Format("trig", GRAPH, ox.RdfFormat.TRIG, (), ("trig",), file_type="RDF_TRIG"),
-    Format("html", PAGE, None, (), ("html",), ".html"),
+           file_type="RDF_XML", label="RDF/XML"),
+    Format("nquads", GRAPH, ox.RdfFormat.N_QUADS, (), ("nquads", "nq"), file_type="RDF_N_QUADS", label="N-Quads"),
+    Format("trig", GRAPH, ox.RdfFormat.TRIG, (), ("trig",), file_type="RDF_TRIG", label="TriG"),
+    Format("html", PAGE, None, (), ("html",), ".html", label="HTML"),
 )
 BY_NAME = {f.name: f for f in FORMATS}
 HTML = BY_NAME["html"]

@@ -75,7 +75,7 @@ def test_head_and_error_forms(client):
     r = client.get("/module/9999", headers={"Accept": "application/json"})
     assert r.status_code == 404 and json.loads(r.data)["status"] == 404
     r = client.get("/module/9999", headers={"Accept": "text/html"})
-    assert r.status_code == 404 and b"<h1>404 Not found</h1>" in r.data
+    assert r.status_code == 404 and "<h1>404 Nicht gefunden</h1>" in r.get_data(as_text=True)
 
 
 def test_html_escapes_literals(client):

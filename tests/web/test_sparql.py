@@ -159,7 +159,7 @@ def test_browser_gets_the_query_page(client):
     r = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.status_code == 200 and b"<textarea" in r.data
     r = client.get("/sparql", query_string={"query": TITLE}, headers={"Accept": "text/html"})
-    assert b"Netzwerkarbeit" in r.data and b"<table>" in r.data
+    assert b"Netzwerkarbeit" in r.data and b'<table class="results">' in r.data
 
 
 def test_row_cap_is_signalled(app, settings):

@@ -1,4 +1,4 @@
-"""Graph -> model: read one module back from its description, for the renderer."""
+"""Graph -> model: read one module back from its description, and the print page the renderer writes of it."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ from rdflib import RDFS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, SKOS
 
 from ..errors import MappingError
+from ..formats import BY_NAME, write_graph
 from ..model import OWN, PROSE, SECTIONS, CaseExample, ExtraSection, Literature, Module, ModuleRef, NetworkSize, Project
+from ..source.render import render_page
 from .namespaces import QK, SCHEMA, term
 
 
@@ -87,3 +89,9 @@ MODULE_GRAPH = """
 CONSTRUCT { ?m ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 }
 WHERE { ?m ?p ?o . OPTIONAL { ?o ?p2 ?o2 . OPTIONAL { ?o2 ?p3 ?o3 .
   FILTER (?p3 IN (<http://www.w3.org/2000/01/rdf-schema#label>, <http://xmlns.com/foaf/0.1/name>)) } } }"""
+
+
+def print_page(triples, iri: str) -> str:
+    """The print page of a module from its triples (what MODULE_GRAPH answers): the round trip, graph to text."""
+    graph = Graph().parse(data=write_graph(triples, BY_NAME["ntriples"]), format="nt")
+    return render_page(module_from_graph(graph, URIRef(iri)))

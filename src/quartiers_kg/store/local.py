@@ -103,8 +103,8 @@ class NewStore:
         self.counts[name] = self.counts.get(name, 0) + len(triples)
 
     def select(self, sparql: str) -> list[dict]:
-        """Rows of a SELECT over the graphs loaded so far, as plain dicts (for statistics)."""
-        result = self._store.query(sparql)
+        """Rows of a SELECT over the graphs loaded so far (their union is the default graph), as plain dicts."""
+        result = self._store.query(sparql, use_default_graph_as_union=True)
         return [{v.value: plain(row[v]) if row[v] is not None else None for v in result.variables} for row in result]
 
     def dump(self, graphs: list[str]) -> list[Dump]:

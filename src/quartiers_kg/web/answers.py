@@ -7,6 +7,7 @@ from flask import Response, render_template, request
 from ..formats import GRAPH, HTML, PAGE, SOLUTIONS, Format, from_hint, media_types, of_kind, write_graph
 from ..rdf.namespaces import PREFIXES
 from ..store import plain
+from .assets import installed
 from .context import queries, settings
 from .negotiation import choose
 
@@ -30,7 +31,7 @@ def respond(ans, params: dict, query: str) -> Response:
     offered = of_kind(GRAPH if ans.kind == "graph" else SOLUTIONS)
     fmt = negotiate(offered + [HTML], offered[0], params)
     if fmt is HTML:
-        response = Response(query_page(query=query, answer=ans, view=_table(ans)))
+        response = Response(query_page(query=query, answer=ans, view=table(ans)))
     else:
         response = Response(ans.serialize(fmt, prefixes=PREFIXES), content_type=fmt.content_type)
     response.vary.add("Accept")
@@ -45,15 +46,26 @@ def rdf_response(triples, fmt: Format, headers: dict | None = None) -> Response:
     return Response(write_graph(triples, fmt, PREFIXES), content_type=fmt.content_type, headers=headers)
 
 
+DEFAULT_QUERY = """PREFIX qk: <https://w3id.org/quartiers-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?modul ?nummer ?titel WHERE {
+  ?modul a qk:Module ; qk:moduleNumber ?nummer .
+  OPTIONAL { ?modul rdfs:label ?titel }
+} ORDER BY ?nummer"""
+
+
 def query_page(**context) -> str:
-    """The query page: the form (and the table of an answer) for everyone, the editor for JavaScript."""
+    """The query page: YASGUI where it is installed and JavaScript runs; the plain form (and the table of an
+    answer) for everyone else."""
     named = queries()
     examples = {name: {"title": q.title, "sparql": q.text} for name, q in named.items()}
-    return render_template("sparql.html", queries=named, examples=examples, prefixes=PREFIXES,
-                           base=settings().base_iri, **context)
+    choices = [(HTML.name, "Tabelle")] + [(f.name, f.label) for f in of_kind(SOLUTIONS)] + \
+              [(f.name, f"{f.label} (CONSTRUCT, DESCRIBE)") for f in of_kind(GRAPH) if f.suffix]
+    return render_template("sparql.html", queries=named, examples=examples, prefixes=PREFIXES, base=settings().base_iri,
+                           default_query=DEFAULT_QUERY, result_choices=choices, yasgui=installed("yasgui.min.js"), **context)
 
 
-def _table(ans) -> dict:
+def table(ans) -> dict:
     """Rows of plain terms for the HTML view of an answer."""
     if ans.kind == "solutions":
         return {"head": [v.value for v in ans.variables], "rows": [[plain(t) if t is not None else None for t in row] for row in ans.rows]}

@@ -16,6 +16,17 @@ RETIRE_WORKER = "quartiers.retire_worker"
 TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 406: "Not acceptable", 413: "Request too large",
           414: "URI too long", 415: "Unsupported media type", 500: "Internal server error", 503: "Service unavailable"}
 
+# what a person reads on the HTML error page (machines get the English reason phrase above)
+GERMAN = {400: ("Ungültige Anfrage", "Die Anfrage oder einer ihrer Parameter ist fehlerhaft."),
+          404: ("Nicht gefunden", "Diese Adresse kennt der Wissensgraph nicht."),
+          405: ("Methode nicht erlaubt", "Diese Adresse beantwortet nur GET, HEAD und OPTIONS (der SPARQL-Endpunkt auch POST)."),
+          406: ("Format nicht verfügbar", "Keines der verlangten Formate (Accept-Header) wird hier angeboten."),
+          413: ("Anfrage zu groß", "Die Anfrage überschreitet die erlaubte Größe."),
+          414: ("Adresse zu lang", "Die Adresse der Anfrage ist zu lang."),
+          415: ("Inhaltstyp nicht unterstützt", "Der Inhaltstyp der Anfrage wird nicht unterstützt."),
+          500: ("Serverfehler", "Der Server ist gescheitert; der Fehler ist protokolliert."),
+          503: ("Vorübergehend nicht verfügbar", "Die Anfrage überschritt ihr Zeit- oder Speicherbudget, oder der Speicher ist nicht erreichbar.")}
+
 
 def render_error(status: int, message: str, headers: dict | None = None):
     """Answer in the form the client wants: HTML for browsers, JSON for JSON clients, else plain text."""
@@ -25,7 +36,9 @@ def render_error(status: int, message: str, headers: dict | None = None):
         form = "text/plain"
     title = TITLES.get(status, "Error")
     if form == "text/html":
-        out = make_response(render_template("error.html", status=status, title=title, message=message), status)
+        german, explanation = GERMAN.get(status, ("Fehler", ""))
+        out = make_response(render_template("error.html", status=status, title=german, explanation=explanation,
+                                            message=message), status)
     elif form == "application/json":
         out = make_response(jsonify(status=status, error=title, message=message), status)
     else:

@@ -5,39 +5,34 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template, send_from_directory
+from flask import Blueprint, Response, render_template
 
-from ..errors import UnknownResource
-from ..figure import draw
-from .context import get_store, per_version, queries, settings
+from .. import relations
+from ..figure import draw, relation_edges
+from .context import answer, get_store, per_version, queries, rows
 
 bp = Blueprint("explore", __name__)
 
 
 @bp.route("/explore")
 def explore():
-    return render_template("explore.html")
+    return render_template("explore.html", kind_names=relations.KIND_NAMES)
 
 
 @bp.route("/explore.svg")
 def explore_picture():
-    """The relation graph drawn on the server, for browsers without the graph library (cached per version)."""
+    """The relation graph the build drew, for browsers without the graph library; over a remote store it is
+    drawn here once per version."""
+    store = get_store()
+
     def picture() -> bytes:
+        if store.path is not None and (store.path / relations.PICTURE).is_file():
+            return (store.path / relations.PICTURE).read_bytes()
+        ans = answer(queries()["module-relations"].text)
+        edges = relation_edges(relations.weighted(ans.variables, ans.rows))
+        titles = {int(r["n"].value): "" for r in rows(relations.MODULES)}
         with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "modules.svg"
-            draw(get_store(), queries()["module-relations"].text, path, settings().max_rows, settings().query_timeout)
-            return path.read_bytes()
+            draw(titles, edges, Path(folder) / relations.PICTURE)
+            return (Path(folder) / relations.PICTURE).read_bytes()
 
     return Response(per_version("picture", picture), content_type="image/svg+xml")
-
-
-ASSETS = {"cytoscape.min.js": "cytoscape/dist/cytoscape.min.js"}
-
-
-@bp.route("/assets/<name>")
-def asset(name: str):
-    """Third-party JavaScript, installed by `npm ci` from package-lock.json, served by us (works offline)."""
-    if name not in ASSETS or not (settings().assets_dir / ASSETS[name]).is_file():
-        raise UnknownResource(f"asset {name!r} is not installed: run 'npm ci' in the checkout")
-    folder, file = (settings().assets_dir / ASSETS[name]).parent, ASSETS[name].rsplit("/", 1)[-1]
-    return send_from_directory(folder, file, mimetype="text/javascript", max_age=86400)

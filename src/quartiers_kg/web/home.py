@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, url_for
+from flask import Blueprint, current_app, render_template, url_for
 
-from ..formats import HTML
+from ..formats import DUMPS, HTML
 from ..store import plain
-from .context import absolute, get_store, minter, queries, rows
+from .context import absolute, get_store, minter, queries, rows, settings
 from .dataset import description_response
 from .representations import jsonld, representation
 
@@ -29,7 +29,10 @@ def home():
     ]
     for row in modules:
         row["path"] = minter().path_of(row["iri"])
-    store = get_store()
+    store, cfg = get_store(), settings()
+    dumps = [{"label": f.label, "name": f.dump, "url": absolute(url_for("harvest.dump", name=f.dump)), "media": f.media_type}
+             for f in DUMPS]
+    publisher = {"@type": "Organization", "name": cfg.publisher_name, "url": cfg.publisher_url}
     dataset = {
         "@context": "https://schema.org/",
         "@type": "Dataset",
@@ -37,6 +40,20 @@ def home():
         "description": "Die Methoden (Module) des Modulbaukastens des Landesbüros altengerechte Quartiere.NRW als Linked Open Data.",
         "url": absolute("/"),
         "inLanguage": "de",
-        "distribution": [{"@type": "DataDownload", "encodingFormat": "application/sparql-query", "contentUrl": absolute(url_for("sparql.endpoint"))}],
+        "license": cfg.license,
+        "publisher": publisher,
+        "creator": publisher,
+        "version": store.info.version,
+        "dateModified": store.info.built_at,
+        "isAccessibleForFree": True,
+        "distribution": [{"@type": "DataDownload", "encodingFormat": d["media"], "contentUrl": d["url"]} for d in dumps],
     }
-    return render_template("home.html", modules=modules, info=store.info, jsonld=jsonld(dataset), queries=queries())
+    return render_template("home.html", modules=modules, info=store.info, jsonld=jsonld(dataset), queries=queries(),
+                           dumps=dumps, license=cfg.license, publisher=publisher)
+
+
+@bp.route("/favicon.svg")
+@bp.route("/favicon.ico")
+def favicon():
+    """The site's icon (browsers ask /favicon.ico whatever the page says; an SVG answers both)."""
+    return current_app.send_static_file("favicon.svg"), {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"}

@@ -26,6 +26,15 @@ LABELS = """
 SELECT ?s ?label WHERE {{ VALUES ?s {{ {members} }} ?s ?p ?label .
   FILTER (?p IN (<http://www.w3.org/2000/01/rdf-schema#label>, <http://www.w3.org/2004/02/skos/core#prefLabel>, <http://xmlns.com/foaf/0.1/name>)) }}"""
 KIND = re.compile(r"^[a-z][a-z0-9-]{0,40}$")
+NAMES = {  # the German names of the lists (one, many), by the IRI segment of their members
+    "module": ("Modul", "Module"), "funding": ("Finanzierungsquelle", "Finanzierungsquellen"),
+    "network-type": ("Netzwerktyp", "Netzwerktypen"), "field-of-action": ("Handlungsfeld", "Handlungsfelder"),
+    "target-group": ("Zielgruppe", "Zielgruppen"), "user-role": ("Anwendergruppe", "Anwendergruppen"),
+    "agent": ("Akteur", "Akteure"), "case": ("Praxisbeispiel", "Praxisbeispiele"), "link": ("Link", "Links"),
+    "literature": ("Literaturangabe", "Literaturangaben"), "place": ("Ort", "Orte"), "project": ("Projekt", "Projekte"),
+    "scale": ("Skala", "Skalen"), "section": ("Abschnitt der Vorlage", "Abschnitte der Vorlage"),
+    "scheme": ("Begriffsschema", "Begriffsschemata"), "graph": ("Graph", "Graphen"),
+}
 HYDRA = "http://www.w3.org/ns/hydra/core#"
 
 
@@ -71,8 +80,10 @@ def members(kind: str):
     items = sorted(({"href": minter().path_of(i), "label": pick_label(labels.get(i), i)} for i in iris),
                    key=lambda item: _natural(item["href"]))
     shown = _facet_view(base, selection) if selection is not None else None
-    return render_template("list.html", kind=kind, items=items, total=total, page=page, pages=pages, facets=shown,
-                           query=_query_with(page=None)), headers
+    one, many = NAMES.get(kind, (kind, kind))
+    selected = selection is not None and not selection.empty
+    return render_template("list.html", kind=kind, one=one, many=many, items=items, total=total, page=page, pages=pages,
+                           facets=shown, selected=selected, query=_query_with(page=None)), headers
 
 
 def _query_with(**changes) -> str:

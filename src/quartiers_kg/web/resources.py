@@ -9,11 +9,12 @@ from flask import Blueprint, Response, render_template, url_for
 
 from ..errors import UnknownResource
 from ..formats import HTML, REPRESENTATIONS, from_suffix
-from ..model import DIMENSIONS, SECTIONS
+from ..model import DIMENSIONS, PRINT_URL, SECTIONS
 from ..rdf.namespaces import ONTOLOGY_IRI, term
 from .answers import rdf_response
 from .context import minter
 from .describe import describe, pick_label, vocabulary_labels
+from .facets import FACETS
 from .lists import members
 from .representations import alternates, jsonld, representation
 
@@ -99,9 +100,13 @@ def _view(d, path: str) -> dict:
     title = label(d.iri)
     iri = d.iri
     describe_query = f"DESCRIBE <{iri}>"
+    number = _first(d.out, QK + "moduleNumber")
     return {
         "iri": iri,
         "title": title,
+        "number": number,
+        "original": PRINT_URL.format(number=int(number)) if number else None,
+        "facet_link": _facet_link(path, title),
         "label_de": labels.get("de"),
         "label_en": labels.get("en"),
         "types": [value(t) for t in d.out.get(RDF_TYPE, [])],
@@ -119,8 +124,18 @@ def _view(d, path: str) -> dict:
         "incoming": [{"subject": value({"type": "iri", "value": s}), "prop": label(p)} for s, p in d.incoming if not s.startswith(iri + "/")],
         "sparql": url_for("sparql.endpoint") + "?query=" + quote(describe_query),
         "alternates": [(f.name, f.media_type, path + f.suffix) for f in REPRESENTATIONS],
+        "formats": [(f.label, f.media_type, path + f.suffix) for f in REPRESENTATIONS if f is not HTML],
         "jsonld": jsonld(_schema_org(d, title, label)),
     }
+
+
+def _facet_link(path: str, title: str) -> dict | None:
+    """For a value of a facet of the module list (/funding/kommune): the link to the modules that name it."""
+    kind, _, slug = path.strip("/").partition("/")
+    facet = next((f for f in FACETS if f.kind == kind), None)
+    if facet is None or not slug or "/" in slug:
+        return None
+    return {"href": f"/module/?{facet.name}={slug}", "text": f"Alle Module mit „{title}“ ({facet.title})"}
 
 
 COVERAGE = [QK + name for name in ("sectionRead", "sectionMissing", "cutOffIn", "webPageCount", "webPageMissing")]

@@ -1,6 +1,10 @@
 // The explorer: modules as a network (Cytoscape.js, installed from package-lock.json and served by us),
-// edges coloured by kind of relation, a filter per kind, a search box, a click opens the module's page.
+// edges coloured by kind of relation, a filter per kind, a search box; a click picks a module for the
+// comparison (2 to 4), a double click opens its page.
 "use strict";
+
+const KIND_NAMES = JSON.parse(document.getElementById("kind-names").textContent);
+const picked = [];
 
 const COLOURS = {
   reference: "#0b5cad", funding: "#2c7a2c", project: "#b35c00", town: "#7b2ea8", "network-type": "#a61e4d",
@@ -15,9 +19,26 @@ async function json(url) {
   return response.json();
 }
 
+function caption(binding) {  // the number and the start of the title
+  const title = binding.title ? binding.title.value : "";
+  return title ? `${binding.n.value} ${title.length > 22 ? title.slice(0, 21) + "…" : title}` : binding.n.value;
+}
+
+function pick(cy, node) {
+  const at = picked.indexOf(node.id());
+  if (at >= 0) picked.splice(at, 1);
+  else if (picked.length < 4) picked.push(node.id());
+  node.toggleClass("picked", picked.includes(node.id()));
+  const list = document.getElementById("picked");
+  list.replaceChildren(...picked.map((id) => Object.assign(document.createElement("li"), { textContent: `${id} ${cy.getElementById(id).data("title")}` })));
+  const link = document.getElementById("compare");
+  link.hidden = picked.length < 2;
+  link.href = "/compare?modules=" + picked.join(",");
+}
+
 function elements(modules, relations) {
   const nodes = modules.results.bindings.map((b) => ({
-    data: { id: b.n.value, label: b.n.value, title: b.title ? b.title.value : "" },
+    data: { id: b.n.value, label: caption(b), title: b.title ? b.title.value : "" },
   }));
   const edges = new Map();
   for (const b of relations.results.bindings) {
@@ -54,7 +75,7 @@ function filters(cy, kinds) {
     input.addEventListener("change", () => shown(cy));
     const swatch = Object.assign(document.createElement("span"), { className: "swatch" });
     swatch.style.background = COLOURS[kind] || "#999";
-    label.append(input, swatch, ` ${kind} (${cy.edges(`[kind = "${kind}"]`).length})`);
+    label.append(input, swatch, ` ${KIND_NAMES[kind] || kind} (${cy.edges(`[kind = "${kind}"]`).length})`);
     box.appendChild(label);
   }
 }
@@ -86,9 +107,10 @@ async function start() {
     container: document.getElementById("network"),
     elements: elements(modules, relations),
     style: [
-      { selector: "node", style: { label: "data(label)", "font-size": 9, width: 18, height: 18, "background-color": "#fff",
-        "border-width": 1.5, "border-color": "#1d2a33", "text-valign": "center", "text-halign": "center" } },
+      { selector: "node", style: { label: "data(label)", "font-size": 9, width: 14, height: 14, "background-color": "#fff",
+        "border-width": 1.5, "border-color": "#1d2a33", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 2 } },
       { selector: "node.match", style: { "background-color": "#ffd43b", "border-width": 3 } },
+      { selector: "node.picked", style: { "background-color": "#0b5cad", color: "#0b5cad", "font-weight": 700 } },
       { selector: "edge", style: { width: "mapData(weight, 1, 5, 1, 5)", opacity: 0.6, "curve-style": "haystack",
         "line-color": (e) => COLOURS[e.data("kind")] || "#999" } },
     ],
@@ -96,7 +118,8 @@ async function start() {
     wheelSensitivity: 0.3,
     maxZoom: 2.5,
   });
-  cy.on("tap", "node", (event) => { window.location.href = "/module/" + event.target.id(); });
+  cy.on("tap", "node", (event) => pick(cy, event.target));
+  cy.on("dbltap", "node", (event) => { window.location.href = "/module/" + event.target.id(); });
   cy.on("mouseover", "node", (event) => { status.textContent = `Modul ${event.target.id()}: ${event.target.data("title")}`; });
   filters(cy, [...new Set(cy.edges().map((e) => e.data("kind")))].sort());
   weights(cy);
