@@ -39,7 +39,8 @@ def test_ontology_page(server, page, tmp_path):
     shoot(page, tmp_path, "ontology.png")
 
 
-@pytest.mark.parametrize("path", ["/", "/module/116", "/ontology", "/sparql"])
+@pytest.mark.parametrize("path", ["/", "/module/116", "/module/35", "/ontology", "/shapes", "/sparql", "/module/?funding=kommune",
+                                  "/explore", "/coverage", "/funding/kommune"])
 def test_usable_on_a_phone(browser, server, tmp_path, path):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2)
     page = context.new_page()

@@ -1,47 +1,84 @@
-"""The query page in a real browser: type a query, run it, see a row, follow an IRI to our own page."""
+"""The query page in a real Chromium: YASGUI over our endpoint — a SELECT, a CONSTRUCT as a triple table, an error,
+an example from the named queries, IRIs that open our own pages — at desktop and phone width."""
 
 from __future__ import annotations
 
-import os
+import pytest
+
+from quartiers_kg.config import ROOT
+
+from .test_pages import shoot
+
+pytestmark = pytest.mark.skipif(not (ROOT / "node_modules" / "@zazuko" / "yasgui").is_dir(),
+                                reason="YASGUI is not installed: run 'npm ci' (.ci/run does)")
 
 
-def test_type_run_and_see_a_row(server, page, tmp_path):
+def run(page, query: str) -> None:
+    """Replace the editor's text and run it."""
+    page.locator(".CodeMirror").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.press("Delete")
+    page.evaluate("text => document.querySelector('.CodeMirror').CodeMirror.setValue(text)", query)
+    page.click(".yasqe_queryButton")
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def wide(request, browser):
+    context = browser.new_context(viewport={"width": request.param, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page, request.param
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def test_select_shows_rows_with_prefixed_names_that_open_our_pages(server, wide, tmp_path):
+    page, width = wide
     page.goto(server + "/sparql")
-    page.wait_for_selector("#sparql-ui.enhanced")
-    editor = page.locator("#query")
-    editor.fill("")
-    editor.type("SELECT ?n ?title WHERE { ?m <https://w3id.org/quartiers-kg/ontology#moduleNumber> ?n ; "
-                "<http://www.w3.org/2000/01/rdf-schema#label> ?title } ORDER BY ?n")
-    assert page.locator("#highlight .tok-kw").first.inner_text() == "SELECT"
-    page.click("#run")
-    page.wait_for_selector("#results-table tbody tr")
-    rows = page.locator("#results-table tbody tr")
-    assert rows.count() == 4
-    assert rows.last.inner_text().split("\t")[:2] == ["116", "Netzwerkarbeit @de"]
-    assert "4 Zeilen" in page.inner_text("#status")
-    csv_link = page.locator("#downloads a", has_text="CSV").get_attribute("href")
-    assert csv_link.startswith("/sparql?") and "format=csv" in csv_link
-    page.screenshot(path=str(tmp_path / "sparql.png"), full_page=True)
-    if os.environ.get("QKG_SCREENSHOTS"):
-        page.screenshot(path=os.path.join(os.environ["QKG_SCREENSHOTS"], "sparql.png"), full_page=True)
-
-
-def test_example_iri_links_to_our_page_and_errors_show(server, page):
-    page.goto(server + "/sparql")
-    page.wait_for_selector("#sparql-ui.enhanced")
-    page.select_option("#example", "module-steps")
-    assert "schema:step" in page.input_value("#query")
-    page.focus("#query")
-    page.keyboard.press("Control+Enter")
-    page.wait_for_selector("#results-table tbody tr")
-    link = page.locator("#results-table a").first
-    assert link.get_attribute("href").startswith("/module/116/step/")
+    page.wait_for_selector(".yasqe_queryButton")
+    assert page.locator("#query-form").is_hidden()  # the plain form is the fallback without JavaScript
+    run(page, "PREFIX qk: <https://w3id.org/quartiers-kg/ontology#>\nSELECT ?m ?n WHERE { ?m qk:moduleNumber ?n } ORDER BY ?n")
+    page.wait_for_selector(".yasr table tbody tr")
+    assert page.locator(".yasr table tbody tr").count() == 4
+    assert "kg:module/116" in page.inner_text(".yasr table")
+    link = page.locator(".yasr table a", has_text="kg:module/116")
+    assert link.get_attribute("href") == "/module/116"
+    shoot(page, tmp_path, f"yasgui-select-{width}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     link.click()
-    page.wait_for_load_state()
-    assert page.url.startswith(server + "/module/116/step/")
+    page.wait_for_url(server + "/module/116")
+
+
+def test_construct_is_a_triple_table(server, wide, tmp_path):
+    page, width = wide
     page.goto(server + "/sparql")
-    page.wait_for_selector("#sparql-ui.enhanced")
-    page.fill("#query", "SELECT ?x WHERE {")
-    page.click("#run")
-    page.wait_for_selector("#status.error")
-    assert "400" in page.inner_text("#status") and "syntax" in page.inner_text("#status")
+    page.wait_for_selector(".yasqe_queryButton")
+    run(page, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (?s = <https://w3id.org/quartiers-kg/module/116/step/1>) }")
+    page.wait_for_selector(".yasr table tbody tr")
+    head = page.inner_text(".yasr table thead").split()
+    assert head[-3:] == ["subject", "predicate", "object"]
+    assert "Art und Zielrichtung klären" in page.inner_text(".yasr table")
+    shoot(page, tmp_path, f"yasgui-construct-{width}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_error_is_shown_and_the_page_stays_in_bounds(server, wide, tmp_path):
+    page, width = wide
+    page.goto(server + "/sparql")
+    page.wait_for_selector(".yasqe_queryButton")
+    run(page, "SELECT ?x WHERE { ?x ")
+    page.wait_for_selector(".yasr .errorResult, .yasr pre")
+    assert "400" in page.inner_text(".yasr") and "syntax" in page.inner_text(".yasr")
+    shoot(page, tmp_path, f"yasgui-error-{width}.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_named_query_as_example(server, page):
+    page.goto(server + "/sparql")
+    page.wait_for_selector(".yasqe_queryButton")
+    page.select_option("#example", "module-steps")
+    assert "schema:step" in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table tbody tr")
+    assert page.locator(".yasr table tbody tr").count() == 5

@@ -88,22 +88,27 @@ class ResponseCache:
                 return await send({"type": "http.response.body", "body": b""})
             await send({"type": "http.response.start", "status": status, "headers": stored + [(b"x-cache", b"hit")]})
             return await send({"type": "http.response.body", "body": body})
-        start, chunks = {}, []
+        start, chunks = {"size": 0}, []
 
         async def capture(message):
             if message["type"] == "http.response.start":
-                start.update(message)
-            elif message["type"] == "http.response.body":
+                start.update(message, length=dict(message.get("headers", ())).get(b"content-length"))
+            elif message["type"] == "http.response.body" and "done" not in start:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body") and start.get("status") == 200 and b"if-none-match" not in headers:
-                    self._keep(key, start.get("headers", ()), b"".join(chunks))  # before the client can ask again
+                start["size"] += len(chunks[-1])
+                # kept before the last byte goes out: a client may ask again as soon as it has the whole answer
+                whole = not message.get("more_body") or str(start["size"]).encode() == start["length"]
+                if start["size"] > CACHEABLE_BYTES or start.get("status") != 200 or b"if-none-match" in headers:
+                    chunks.clear()  # not kept: stop collecting
+                    start["done"] = True
+                elif whole:
+                    self._keep(key, start.get("headers", ()), b"".join(chunks))
+                    start["done"] = True
             await send(message)
 
         await self.app(scope, receive, capture)
 
     def _keep(self, key: tuple, headers, body: bytes) -> None:
-        if len(body) > CACHEABLE_BYTES:
-            return
         # the server adds its own Date to every answer; a kept one would be stale
         stored = [(k.lower(), v) for k, v in headers if k.lower() not in (b"content-length", b"date")]
         stored.append((b"content-length", str(len(body)).encode()))

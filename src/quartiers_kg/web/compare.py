@@ -71,13 +71,13 @@ def compare():
     values = " ".join(map(str, numbers))
     unions = " UNION ".join(f'{{ ?module {path} ?value BIND ("{key}" AS ?aspect) }}' for key, (_, path) in ASPECTS.items())
     shared_query = SHARED_QUERY.format(numbers=values, unions=unions)
-    fmt = negotiate(of_kind(SOLUTIONS) + [HTML], HTML, request.args.to_dict(flat=False))
-    if fmt is not HTML:
-        return respond(answer(shared_query), request.args.to_dict(flat=False), shared_query)
     modules = {int(r["number"].value): r for r in rows(MODULES_QUERY.format(numbers=values))}
     missing = [n for n in numbers if n not in modules]
     if missing:
         raise UnknownResource(f"kein Modul mit der Nummer {missing[0]}")
+    fmt = negotiate(of_kind(SOLUTIONS) + [HTML], HTML, request.args.to_dict(flat=False))
+    if fmt is not HTML:
+        return respond(answer(shared_query), request.args.to_dict(flat=False), shared_query)
     return render_template("compare.html", numbers=numbers, modules=modules, aspects=_aspects(rows(shared_query), numbers),
                            scales=_scales(rows(SCALES_QUERY.format(numbers=values))),
                            steps=_grouped(rows(STEPS_QUERY.format(numbers=values)), "text"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, url_for
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, url_for
 
 from ..formats import DUMPS, HTML
 from ..store import plain
@@ -56,4 +58,5 @@ def home():
 @bp.route("/favicon.ico")
 def favicon():
     """The site's icon (browsers ask /favicon.ico whatever the page says; an SVG answers both)."""
-    return current_app.send_static_file("favicon.svg"), {"Content-Type": "image/svg+xml", "Cache-Control": "public, max-age=86400"}
+    icon = Path(current_app.static_folder) / "favicon.svg"
+    return Response(icon.read_bytes(), content_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, render_template
 
-from ..errors import MappingError, UnknownResource
+from ..errors import UnknownResource
 from ..model import PRINT_URL
 from ..queries import Term
 from ..rdf.reading import MODULE_GRAPH, print_page
 from .context import answer, minter
 
 bp = Blueprint("printview", __name__)
+SOURCE = "http://purl.org/dc/terms/source"  # the page a module was read from; a module only referenced has none
 
 
 def _text(number: int) -> str | None:
@@ -20,10 +21,9 @@ def _text(number: int) -> str | None:
     triples = answer(MODULE_GRAPH, substitutions={"m": Term(iri, iri=True)}).triples
     if not triples:
         raise UnknownResource(f"kein Modul mit der Nummer {number}")
-    try:
-        return print_page(triples, iri)
-    except MappingError:
+    if not any(t.subject.value == iri and t.predicate.value == SOURCE for t in triples):
         return None
+    return print_page(triples, iri)
 
 
 @bp.route("/module/<int:number>/print")

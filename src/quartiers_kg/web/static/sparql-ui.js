@@ -16,15 +16,16 @@
   document.getElementById("query-form").hidden = true;
   Yasgui.Yasqe.defaults.prefixes = config.prefixes;
   var yasgui = new Yasgui(holder, {
-    requestConfig: { endpoint: config.endpoint, method: "POST", acceptHeaderGraph: "text/turtle",
+    requestConfig: { endpoint: new URL(config.endpoint, window.location.href).href, method: "POST", acceptHeaderGraph: "text/turtle",
                      acceptHeaderSelect: "application/sparql-results+json" },
     copyEndpointOnNewTab: false,
-    endpointCatalogueOptions: { getData: function () { return [{ endpoint: config.endpoint }]; } },
+    endpointCatalogueOptions: { getData: function () { return []; } },
     persistenceId: null,  // a fresh page shows the query of its URL, not an old session's
     populateFromUrl: true,
     tabName: "Abfrage",
     yasqe: { value: config.query, resizeable: true },
-    yasr: { prefixes: config.prefixes, defaultPlugin: "table", pluginOrder: ["table", "response"] },
+    // results show our IRIs as kg:module/116 (a display name: SPARQL would need kg:module\/116)
+    yasr: { prefixes: Object.assign({ kg: config.base }, config.prefixes), defaultPlugin: "table", pluginOrder: ["table", "response"] },
   });
 
   document.getElementById("example").addEventListener("change", function (event) {
