@@ -137,3 +137,10 @@ def test_module_page_reads_well(client):
     assert len(scales) == 6 and 'class="bar"' not in html  # name first, then the poles; nothing that looks like a position
     assert ">Turtle</a>" in html and ">text/turtle</a>" not in html
     assert 'href="/module/116/print"' in html and 'action="/compare"' in html
+
+
+def test_labels_are_words_not_iri_fragments(client):
+    assessment = client.get("/module/116/assessment/zeitaufwand").get_data(as_text=True)
+    assert "<h1>Zeitaufwand (Einschätzung zu Modul 116)</h1>" in assessment
+    module = client.get("/module/116").get_data(as_text=True)
+    assert "(Beispielressource)" in module and "exampleResource" not in module

@@ -117,4 +117,5 @@ def test_ontology_and_shapes_documents(client):
 def test_pick_label_falls_back():
     assert pick_label({"en": "Module", "de": "Modul"}, "x") == "Modul"
     assert pick_label({"en": "Module"}, "x") == "Module"
-    assert pick_label({}, "https://w3id.org/quartiers-kg/ontology#Step") == "Step"
+    assert pick_label({}, "https://w3id.org/quartiers-kg/ontology#Step") == "step"
+    assert pick_label({}, "http://rdfs.org/ns/void#exampleResource") == "example resource"

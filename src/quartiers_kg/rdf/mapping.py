@@ -162,6 +162,7 @@ class _Mapper:
                 add(node, QK.assessment, a)
                 add(a, RDF.type, QK.Assessment)
                 add(a, QK.dimension, mint.scale(dim.key))
+                add(a, RDFS.label, de(f"{dim.label} (Einschätzung zu Modul {m.number})"))
                 add(a, SCHEMA.itemReviewed, node)
                 add(a, SCHEMA.ratingCount, Literal(m.rating_count))
         for i, text in enumerate(m.implementation_items, start=1):

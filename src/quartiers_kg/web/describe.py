@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -98,11 +100,16 @@ def vocabulary_labels() -> dict[str, dict[str, str]]:
 
 
 def pick_label(labels: dict[str, str] | None, iri: str) -> str:
-    """German, then English, then any label, then the IRI's last segment."""
+    """German, then English, then any label, then the IRI's last segment, its words apart.
+
+    >>> pick_label(None, "http://rdfs.org/ns/void#exampleResource"), pick_label(None, "https://x.org/field-of-action")
+    ('example resource', 'field of action')
+    """
     labels = labels or {}
     for lang in ("de", "en", ""):
         if labels.get(lang):
             return labels[lang]
     if labels:
         return next(iter(labels.values()))
-    return iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1] or iri
+    local = iri.rstrip("/#").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).replace("-", " ").lower() if local else iri
