@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from .config import ROOT, Settings
-from . import relations
+from . import changes, relations, search
 from .errors import SourcePageError
 from .figure import draw, relation_edges
 from .model import ParsedPage
@@ -22,6 +23,7 @@ from .source import SourceFile, assemble, mirror_files, read_source
 from .source.files import MANIFEST
 from .rdf.description import Publisher, describe_dataset, statistics
 from .store import BuildInfo, NewStore, build_lock, uploader
+from .store.local import CURRENT, META
 from .validate import check_partition, gate_violations, load_shapes
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm")
@@ -119,6 +121,14 @@ def turtle_graph(directory: Path) -> Graph:
 Progress = Callable[[str, int], Callable[[int], None]]  # (stage, total) -> advance(n)
 
 
+def published(root: Path) -> tuple[str, Path] | None:
+    """(version, folder) of the build now served from `root`, if there is one."""
+    current = Path(root) / CURRENT
+    if not (current / META).is_file():
+        return None
+    return json.loads((current / META).read_text(encoding="utf-8"))["version"], current.resolve()
+
+
 def relate(select, folder: Path) -> None:
     """The relations between modules and their picture, once per build (the explorer reads them from the folder)."""
     rows = relations.compute(select)
@@ -160,12 +170,16 @@ def _build(settings: Settings, progress: Progress | None) -> tuple[BuildInfo, Ba
         graphs = list(new.counts)
         dumps = new.dump(graphs)
         relate(new.select, new.dir)
+        search.write_index(search.texts(new.select), new.dir)
+        built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        history = changes.record(new.dir, published(settings.store_dir), new.version, built_at, changes.summarise(new.select))
         stats = statistics(new.select, settings.base_iri, data, graphs)
         publisher = Publisher(settings.publisher_name, settings.publisher_url, settings.contact_email, settings.license)
         lists = sorted({str(s)[len(settings.base_iri):].split("/", 1)[0] for s in partition.types
                         if str(s).startswith(settings.base_iri) and str(s)[len(settings.base_iri):].count("/") == 1})
-        built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        meta = describe_dataset(settings.base_iri, new.version, built_at, new.counts, stats, dumps, publisher, lists)
+        kept = {p.name for p in (Path(settings.store_dir) / "builds").iterdir()}
+        meta = describe_dataset(settings.base_iri, new.version, built_at, new.counts, stats, dumps, publisher, lists,
+                                [{**v, "kept": v["version"] in kept} for v in history])
         new.load(str(mint.graph("meta")), meta)
         advance(1)
         return new.publish(uploader(settings)), batch

@@ -184,6 +184,51 @@ def query(ctx: click.Context, query: str, fmt: str) -> None:
 
 
 @main.command()
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@click.pass_context
+def diff(ctx: click.Context, old: str | None, new: str | None) -> None:
+    """What changed between two kept builds (default: the served one against the one it revises)."""
+    from .changes import difference, read_history, read_summary
+    from .rdf.namespaces import curie
+    from .store.local import CURRENT
+
+    root = Path(_settings(ctx).store_dir)
+    kept = sorted(p.name for p in (root / "builds").iterdir()) if (root / "builds").is_dir() else []
+    if new is None:
+        if not (root / CURRENT).exists():
+            _fail(QuartiersError(f"no built store in {root}: run 'quartiers-kg build' first"))
+        new = (root / CURRENT).resolve().name
+    if old is None:
+        history = read_history(root / "builds" / new)
+        old = history[0]["previous"] if history and history[0]["version"] == new else None
+        if old is None:
+            _fail(QuartiersError(f"version {new} revises no earlier version: name two versions"))
+    summaries = {}
+    for version in (old, new):
+        summary = read_summary(root / "builds" / version) if version in kept else None
+        if summary is None:
+            _fail(QuartiersError(f"version {version} is no longer kept here (kept: {', '.join(kept) or 'none'})"))
+        summaries[version] = summary
+    found = difference(summaries[old], summaries[new])
+    click.echo(f"{old} -> {new}: {len(found['added'])} added, {len(found['removed'])} removed, {len(found['changed'])} changed")
+    for n in found["added"]:
+        click.echo(f"+ module {n}")
+    for n in found["removed"]:
+        click.echo(f"- module {n}")
+    for n, props in found["changed"].items():
+        click.echo(f"~ module {n}")
+        for prop, values in props.items():
+            click.echo(f"    {curie(prop)}")
+            for value in values["old"]:
+                if value not in values["new"]:
+                    click.echo(f"      - {value}")
+            for value in values["new"]:
+                if value not in values["old"]:
+                    click.echo(f"      + {value}")
+
+
+@main.command()
 @click.argument("resource")
 @click.pass_context
 def render(ctx: click.Context, resource: str) -> None:

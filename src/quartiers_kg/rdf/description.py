@@ -19,6 +19,7 @@ VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 DCATAP = Namespace("http://data.europa.eu/r5r/")
+DCAT3 = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 terms (dcat:version) that rdflib's closed DCAT namespace lacks
 EU = "http://publications.europa.eu/resource/authority/"
 IANA = "https://www.iana.org/assignments/media-types/"
 STATIC = Path(__file__).with_name("dataset.ttl")
@@ -57,7 +58,7 @@ def statistics(select: Callable[[str], list[dict]], base: str, data: str, graphs
 
 
 def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, int], stats: dict,
-                     dumps: list, publisher: Publisher, lists: Iterable[str]) -> Graph:
+                     dumps: list, publisher: Publisher, lists: Iterable[str], versions: list[dict] = ()) -> Graph:
     """VoID and DCAT for the dataset: what it holds, where to get it, under which licence, from what.
 
     The static part is dataset.ttl beside this module; here is what a build, its counts and the settings add.
@@ -129,6 +130,21 @@ def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, i
     for page in stats["sources"]:
         add(dataset, PROV.wasDerivedFrom, URIRef(page))
         add(activity, PROV.used, URIRef(page))
+
+    # the versions, newest first (changes.py): each revises the one before it; those no longer kept say so
+    for v in versions:
+        node = mint.iri("dataset", "version", v["version"])
+        add(node, RDF.type, PROV.Entity)
+        add(node, DCTERMS.isVersionOf, dataset)
+        add(node, DCAT3.version, Literal(v["version"]))
+        add(node, PROV.generatedAtTime, Literal(v["built_at"], datatype=XSD.dateTime))
+        if v["previous"]:
+            add(node, PROV.wasRevisionOf, mint.iri("dataset", "version", v["previous"]))
+        if not v.get("kept", True):
+            add(node, RDFS.comment, Literal("Diese Version wird nicht mehr vorgehalten.", lang="de"))
+            add(node, RDFS.comment, Literal("This version is no longer kept.", lang="en"))
+    if versions:
+        add(mint.iri("dataset", "version", version), PROV.specializationOf, dataset)
 
     # the dumps
     if dumps:

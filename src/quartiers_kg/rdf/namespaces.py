@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -126,3 +128,16 @@ def term(curie: str) -> URIRef:
     """
     prefix, _, local = curie.partition(":")
     return URIRef(PREFIXES[prefix] + local)
+
+
+def curie(iri: str) -> str:
+    """An IRI as a prefixed name where one of our prefixes fits, else the IRI itself.
+
+    >>> curie("http://www.w3.org/2004/02/skos/core#prefLabel"), curie("http://example.org/x")
+    ('skos:prefLabel', 'http://example.org/x')
+    """
+    for prefix, namespace in PREFIXES.items():
+        local = iri[len(namespace):] if iri.startswith(namespace) else None
+        if local and re.fullmatch(r"[A-Za-z_][\w.-]*", local) and not local.endswith("."):
+            return f"{prefix}:{local}"
+    return iri

@@ -29,6 +29,10 @@ class Store(Protocol):
         """The build's folder on this machine (dumps), if there is one."""
 
     @property
+    def search(self):
+        """The full-text index (search.SearchIndex) of the served build on this machine, or None."""
+
+    @property
     def graph_names(self) -> list[str]: ...
 
     def query(self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,

@@ -26,6 +26,7 @@ from rdflib import Graph
 from ..errors import QueryRejected, StoreError
 from ..rdf.namespaces import PREFIXES
 from ..formats import DUMPS, Format
+from ..search import FUNCTION, SearchIndex, sparql_function
 from .answers import DEFAULT_GRAPH, Answer, answer, bind, plain, run_bounded
 
 log = logging.getLogger(__name__)
@@ -211,6 +212,12 @@ class GraphStore:
         except (OSError, ValueError, TypeError) as err:
             raise StoreError(f"cannot open the store in {path}: {err}") from err
         self.path: Path | None = path
+        try:
+            index = SearchIndex.of(path)
+        except ValueError as err:  # tantivy's error for an index it cannot read
+            raise StoreError(f"cannot open the search index in {path}: {err}") from err
+        self.functions = {ox.NamedNode(FUNCTION): sparql_function(index)} if index else {}
+        self.search = index
         if self.info.triples <= memory_max_triples:
             self.copied = threading.Thread(target=self._copy_to_memory, name="copy-to-memory", daemon=True)
             self.copied.start()
@@ -235,7 +242,7 @@ class GraphStore:
         """Serve what another tool made: an Oxigraph store directory (read-only) or an RDF file (in memory)."""
         source = Path(source)
         self = cls.__new__(cls)
-        self.path = None
+        self.path, self.search, self.functions = None, None, {}
         try:
             if source.is_dir():
                 self._store = ox.Store.read_only(str(source))
@@ -267,7 +274,7 @@ class GraphStore:
 
         :raises QueryRejected: for a syntax error, with the parser's message.
         """
-        kwargs: dict = {"base_iri": base_iri}
+        kwargs: dict = {"base_iri": base_iri, "custom_functions": self.functions}
         if default_graphs is None and named_graphs is None:
             kwargs["use_default_graph_as_union"] = not own_dataset
         else:

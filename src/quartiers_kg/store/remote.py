@@ -20,6 +20,7 @@ from requests.auth import HTTPBasicAuth, HTTPDigestAuth
 from ..errors import QueryRejected, StoreError
 from ..guard import read_shape
 from ..rdf.uris import Minter
+from ..search import SearchIndex
 from .answers import Answer, answer, bind, run_bounded
 from .local import BuildInfo
 
@@ -140,6 +141,16 @@ class RemoteStore:
         counts = {row["graph"].value: int(row["triples"].value) for row in rows if "graph" in row}
         counts[self.meta] = int(self.engine.select(COUNTS.format(graphs=f"<{self.meta}>"))[0]["n"].value)
         return BuildInfo(rows[0]["version"].value, rows[0]["modified"].value, counts)
+
+    @property
+    def search(self) -> SearchIndex | None:
+        """The full-text index of the build, if it was made on this machine (the engine has no qk:search)."""
+        folder = self.path
+        if folder is None:
+            return None
+        if getattr(self, "_search", (None, None))[0] != folder:
+            self._search = (folder, SearchIndex.of(folder))
+        return self._search[1]
 
     @property
     def path(self) -> Path | None:

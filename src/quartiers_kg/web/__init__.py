@@ -8,7 +8,7 @@ from flask import Flask, Response
 
 from ..config import Settings
 from ..queries import load_queries
-from ..rdf.namespaces import PREFIXES
+from ..rdf.namespaces import curie
 from ..rdf.uris import Minter
 
 
@@ -21,14 +21,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 4096
     app.json.ensure_ascii = False
 
-    from . import api, assets, caching, compare, printview, coverage, documents, errors, explore, harvest, home, resources, sparql
+    from . import (api, assets, caching, changes, compare, coverage, documents, errors, explore, harvest, home, printview, resources,
+                   search, sparql)
 
     errors.register(app)
     caching.register(app)
     app.after_request(common_headers)
     app.add_template_filter(lambda iri: safe_href(iri, app.config["MINTER"]), "href")
     app.add_template_filter(curie, "curie")
-    for blueprint in (sparql.bp, api.bp, assets.bp, compare.bp, printview.bp, harvest.bp, explore.bp, home.bp, documents.bp, coverage.bp):
+    for blueprint in (sparql.bp, api.bp, assets.bp, changes.bp, compare.bp, printview.bp, search.bp, harvest.bp, explore.bp, home.bp, documents.bp, coverage.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(resources.bp)  # last: its catch-all route maps every other path to an IRI
     return app
@@ -54,19 +55,6 @@ def safe_href(iri: str | None, minter: Minter) -> str:
     if scheme is None:
         return iri if not iri.startswith("//") else "#"  # relative to this site; not to another host
     return iri if scheme.group(1).lower() in ("http", "https") else "#"
-
-
-def curie(iri: str) -> str:
-    """An IRI as a prefixed name where one of our prefixes fits, else the IRI itself.
-
-    >>> curie("http://www.w3.org/2004/02/skos/core#prefLabel"), curie("http://example.org/x")
-    ('skos:prefLabel', 'http://example.org/x')
-    """
-    for prefix, namespace in PREFIXES.items():
-        local = iri[len(namespace):] if iri.startswith(namespace) else None
-        if local and re.fullmatch(r"[A-Za-z_][\w.-]*", local) and not local.endswith("."):
-            return f"{prefix}:{local}"
-    return iri
 
 
 # No inline script anywhere (JSON data blocks are not run), no plug-ins, no framing, no base rewriting.

@@ -205,6 +205,27 @@ def openapi():
         "responses": {"200": {"description": "Die Beziehungen",
                               "content": _answer_content(projected(queries()["module-relations"].text))}, **errors},
     }}
+    paths["/api/search"] = {"get": {
+        "summary": "Volltextsuche", "operationId": "fullTextSearch",
+        "description": "Die Module, deren Texte alle Wörter enthalten (deutsche Analyse: Stammformen, Umlaute und ß "
+                       "gefaltet), die besten zuerst, mit den passenden Stellen (HTML, die Wörter in <mark>).",
+        "parameters": [
+            {"name": "q", "in": "query", "required": True, "schema": {"type": "string", "maxLength": 200},
+             "example": "Nachbarschaft", "description": "Suchwörter"},
+            {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1}, "description": "Seite (20 Module je Seite)"},
+            {"name": "format", "in": "query", "required": False, "schema": {"type": "string", "enum": ["json", "csv"]},
+             "description": "Format statt des Accept-Headers"},
+        ],
+        "responses": {"200": {"description": "Die Treffer", "content": {
+            "application/json": {"schema": {"type": "object", "properties": {
+                "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"}, "pageSize": {"type": "integer"},
+                "results": {"type": "array", "items": {"type": "object", "properties": {
+                    "number": {"type": "integer"}, "module": {"type": "string", "format": "uri"}, "title": {"type": "string"},
+                    "score": {"type": "number"}, "passages": {"type": "array", "items": {"type": "object", "properties": {
+                        "section": {"type": "string"}, "html": {"type": "string"}}}}}}}}}},
+            "text/csv": {"schema": {"type": "string"}}}}, "400": errors["400"],
+            "404": {"description": "Auf diesem Server gibt es keinen Suchindex"}},
+    }}
     return jsonify({
         "openapi": "3.0.3",
         "info": {"title": "quartiers-kg: benannte Abfragen", "version": "0.1.0",

@@ -12,6 +12,7 @@ from typing import TypeVar
 from flask import current_app
 
 from ..config import Settings
+from ..errors import UnknownResource
 from ..queries import NamedQuery
 from ..rdf.uris import Minter
 from ..store import Answer, Store, open_store
@@ -27,6 +28,17 @@ def get_store() -> Store:
         cached = (os.getpid(), open_store(app.config["SETTINGS"]))
         app.extensions["quartiers_store"] = cached
     return cached[1]
+
+
+def search_index():
+    """The full-text index of the served build (search.SearchIndex).
+
+    :raises UnknownResource: where this server has none (a remote store built elsewhere, a foreign store).
+    """
+    index = get_store().search
+    if index is None:
+        raise UnknownResource("die Volltextsuche ist auf diesem Server nicht verfügbar: der Index entsteht beim Build")
+    return index
 
 
 def settings() -> Settings:

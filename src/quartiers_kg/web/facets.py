@@ -41,10 +41,12 @@ class Selection:
     year_from: int | None = None
     year_to: int | None = None
     rating_count: int | None = None
+    modules: tuple[str, ...] | None = None  # the matches of a full-text search (IRIs from our index)
 
     @property
     def empty(self) -> bool:
-        return not any(self.values.values()) and self.year_from is None and self.year_to is None and self.rating_count is None
+        return (not any(self.values.values()) and self.year_from is None and self.year_to is None
+                and self.rating_count is None and self.modules is None)
 
     def patterns(self, base: str, leave_out: str | None = None) -> str:
         """The graph patterns that keep the selected modules in ?m (optionally ignoring one facet).
@@ -52,6 +54,8 @@ class Selection:
         Values enter the query only as IRIs built from slugs that match [a-z0-9-] and as integers.
         """
         lines = []
+        if self.modules is not None:
+            lines.append("VALUES ?m { " + " ".join(f"<{iri}>" for iri in self.modules if ">" not in iri) + " }")
         for facet in FACETS:
             if facet.name == leave_out:
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 from urllib.parse import urlencode
 
 from flask import render_template, request
@@ -13,7 +14,7 @@ from ..formats import HTML, from_suffix
 from ..store import parse_turtle, plain
 from . import facets
 from .answers import rdf_response, respond
-from .context import answer, minter, rows, settings
+from .context import answer, minter, rows, search_index, settings
 from .describe import pick_label
 from .representations import alternates, representation
 
@@ -52,6 +53,8 @@ def members(kind: str):
     size, page = settings().page_size, int(page_text)
     prefix, base = str(minter().iri(kind)) + "/", settings().base_iri
     selection = facets.selection_from(request.args) if kind == "module" else None
+    if selection is not None and request.args.get("q"):  # the matches of a full-text search, as a filter
+        selection = replace(selection, modules=tuple(search_index().scores(request.args["q"])))
     if selection is not None:
         total = int(rows(facets.count_query(base, selection))[0]["count"].value)
         listing = facets.modules_query(base, selection, size, (page - 1) * size)
@@ -79,7 +82,7 @@ def members(kind: str):
         return rdf_response(_hydra(prefix, iris, labels, total, page, pages), fmt, headers)
     items = sorted(({"href": minter().path_of(i), "label": pick_label(labels.get(i), i)} for i in iris),
                    key=lambda item: _natural(item["href"]))
-    shown = _facet_view(base, selection) if selection is not None else None
+    shown = facet_view(base, selection) if selection is not None else None
     one, many = NAMES.get(kind, (kind, kind))
     selected = selection is not None and not selection.empty
     return render_template("list.html", kind=kind, one=one, many=many, items=items, total=total, page=page, pages=pages,
@@ -96,7 +99,7 @@ def _query_with(**changes) -> str:
     return urlencode([(k, v) for k, values in args.items() for v in values])
 
 
-def _facet_view(base: str, selection) -> list[dict]:
+def facet_view(base: str, selection) -> list[dict]:
     """Each facet with its values, their counts among the selected modules, and the links that toggle them."""
     view = []
     for facet in facets.FACETS:
