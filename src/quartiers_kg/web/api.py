@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-
 import urllib.parse
 
 from flask import Blueprint, jsonify, render_template, request, url_for
