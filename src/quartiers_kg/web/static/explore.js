@@ -108,7 +108,8 @@ async function start() {
     elements: elements(modules, relations),
     style: [
       { selector: "node", style: { label: "data(label)", "font-size": 9, width: 14, height: 14, "background-color": "#fff",
-        "border-width": 1.5, "border-color": "#1d2a33", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 2 } },
+        "border-width": 1.5, "border-color": "#1d2a33", "text-valign": "bottom", "text-halign": "center", "text-margin-y": 2,
+        "text-wrap": "wrap", "text-max-width": 90, "min-zoomed-font-size": 6 } },
       { selector: "node.match", style: { "background-color": "#ffd43b", "border-width": 3 } },
       { selector: "node.picked", style: { "background-color": "#0b5cad", color: "#0b5cad", "font-weight": 700 } },
       { selector: "edge", style: { width: "mapData(weight, 1, 5, 1, 5)", opacity: 0.6, "curve-style": "haystack",
@@ -116,7 +117,7 @@ async function start() {
     ],
     layout: { name: "preset" },
     wheelSensitivity: 0.3,
-    maxZoom: 2.5,
+    maxZoom: 2,
   });
   cy.on("tap", "node", (event) => pick(cy, event.target));
   cy.on("dbltap", "node", (event) => { window.location.href = "/module/" + event.target.id(); });
@@ -124,7 +125,7 @@ async function start() {
   filters(cy, [...new Set(cy.edges().map((e) => e.data("kind")))].sort());
   weights(cy);
   shown(cy);
-  cy.layout({ name: "cose", animate: false, randomize: false, nodeRepulsion: 8000, idealEdgeLength: 60,
+  cy.layout({ name: "cose", animate: false, randomize: true, padding: 20, nodeDimensionsIncludeLabels: true, gravity: 0.2, nodeRepulsion: 12000, idealEdgeLength: 110,
     eles: cy.elements().filter((e) => e.isNode() || e.style("display") !== "none") }).run();
   search(cy);
   status.textContent = `${cy.nodes().length} Module, ${cy.edges().length} Beziehungen`;
