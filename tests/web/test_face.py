@@ -144,3 +144,4 @@ def test_labels_are_words_not_iri_fragments(client):
     assert "<h1>Zeitaufwand (Einschätzung zu Modul 116)</h1>" in assessment
     module = client.get("/module/116").get_data(as_text=True)
     assert "(Beispielressource)" in module and "exampleResource" not in module
+    assert "<th>siehe auch</th>" in client.get("/module/35").get_data(as_text=True)
