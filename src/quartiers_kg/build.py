@@ -133,7 +133,8 @@ def relate(select, folder: Path) -> None:
     """The relations between modules and their picture, once per build (the explorer reads them from the folder)."""
     rows = relations.compute(select)
     relations.write(rows, folder)
-    draw(relations.titles(select), relation_edges((r[0], r[1], r[3], r[4]) for r in rows), folder / relations.PICTURE)
+    numbers = [int(row["n"]["value"]) for row in select(relations.MODULES)]
+    draw(numbers, relation_edges((r[0], r[1], r[3], r[4]) for r in rows), folder / relations.PICTURE)
 
 
 def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildInfo, Batch]:

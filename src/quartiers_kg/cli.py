@@ -272,8 +272,8 @@ def graph(ctx: click.Context, output: Path, kinds: tuple[str, ...], min_weight: 
             ans = store.bounded_answer(load_queries(settings.queries_dir)["module-relations"].text,
                                        settings.max_rows * 10, settings.query_timeout * 6)
             built = (ans.variables, ans.rows)
-        titles = {int(r["n"].value): "" for r in store.query(relations.MODULES)}
-        count = draw(titles, relation_edges(relations.weighted(*built)), output, kinds, min_weight)
+        numbers = [int(r["n"].value) for r in store.query(relations.MODULES)]
+        count = draw(numbers, relation_edges(relations.weighted(*built)), output, kinds, min_weight)
     except QuartiersError as err:
         _fail(err)
     click.echo(f"wrote {output}: {count} modules")

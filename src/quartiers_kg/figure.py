@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import QuartiersError
@@ -25,7 +26,7 @@ def relation_edges(rows) -> dict[tuple[int, int, str], int]:
     return edges
 
 
-def draw(titles: dict[int, str], edges: dict[tuple[int, int, str], int], output: Path,
+def draw(numbers: Iterable[int], edges: dict[tuple[int, int, str], int], output: Path,
          kinds: tuple[str, ...] = (), min_weight: int = 1) -> int:
     """Lay the modules out (force-directed, seeded, so the same data gives the same picture) and save.
 
@@ -44,15 +45,16 @@ def draw(titles: dict[int, str], edges: dict[tuple[int, int, str], int], output:
     if output.suffix.lower() not in (".svg", ".png"):
         raise QuartiersError(f"{output}: the picture is written as .svg or .png")
     edges = {key: weight for key, weight in edges.items() if (not kinds or key[2] in kinds) and weight >= min_weight}
-    if len(titles) > MOST:
+    numbers = set(numbers)
+    if len(numbers) > MOST:
         degree: dict[int, int] = defaultdict(int)
         for a, b, _ in edges:
             degree[a] += 1
             degree[b] += 1
-        titles = {n: titles[n] for n in sorted(titles, key=lambda n: (-degree[n], n))[:MOST]}
-        edges = {key: weight for key, weight in edges.items() if key[0] in titles and key[1] in titles}
+        numbers = set(sorted(numbers, key=lambda n: (-degree[n], n))[:MOST])
+        edges = {key: weight for key, weight in edges.items() if key[0] in numbers and key[1] in numbers}
     graph = nx.Graph()
-    graph.add_nodes_from(sorted(titles))
+    graph.add_nodes_from(sorted(numbers))
     for (a, b, kind), weight in edges.items():
         graph.add_edge(a, b, weight=graph.get_edge_data(a, b, {"weight": 0})["weight"] + weight)
     positions = nx.spring_layout(graph, seed=7, k=1.5 / max(len(graph) ** 0.5, 1))

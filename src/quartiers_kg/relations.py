@@ -92,11 +92,6 @@ def _shared(select, path: str, index: dict[str, int]):
     return items_of, members, {x: labels.get(x, "") for x in holders}
 
 
-def titles(select: Callable[[str], list[dict]]) -> dict[int, str]:
-    """Module number -> title ("" where the module is only referenced)."""
-    return {int(row["n"]["value"]): (row["title"] or {}).get("value", "") for row in select(MODULES)}
-
-
 def write(rows: list[tuple], folder: Path) -> Path:
     """The rows as SPARQL TSV results (the format pyoxigraph reads back fastest)."""
     integer = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")

@@ -30,9 +30,9 @@ def explore_picture():
             return (store.path / relations.PICTURE).read_bytes()
         ans = answer(queries()["module-relations"].text)
         edges = relation_edges(relations.weighted(ans.variables, ans.rows))
-        titles = {int(r["n"].value): "" for r in rows(relations.MODULES)}
+        numbers = [int(r["n"].value) for r in rows(relations.MODULES)]
         with tempfile.TemporaryDirectory() as folder:
-            draw(titles, edges, Path(folder) / relations.PICTURE)
+            draw(numbers, edges, Path(folder) / relations.PICTURE)
             return (Path(folder) / relations.PICTURE).read_bytes()
 
     return Response(per_version("picture", picture), content_type="image/svg+xml")
