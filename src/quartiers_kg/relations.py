@@ -72,7 +72,8 @@ def compute(select: Callable[[str], list[dict]], partners: int = 10) -> list[tup
                 items_of, _, labels = shared[kind]
                 via = "; ".join(sorted({labels[x] for x in items_of[a] & items_of[b] if labels[x]}))
                 rows.append((numbers[modules[a]], numbers[modules[b]], modules[b], kind, int(weights[b]), via))
-    rows.sort(key=lambda r: (r[0], -r[4], r[1], r[3]))
+    # references first, then the strongest: a row cap (the API's) keeps what tells most, across the whole toolbox
+    rows.sort(key=lambda r: (not r[3].startswith("reference"), -r[4], r[0], r[1], r[3]))
     return rows
 
 
