@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import tantivy
 
 from .errors import QueryRejected
@@ -188,8 +189,6 @@ def sparql_function(index: SearchIndex, cached: int = 64):
     the last `cached` searches are kept: the function is called once per row. A search the index refuses
     (no word, too long) is an unbound value too: a query evaluation must not fail half-way.
     """
-    import pyoxigraph as ox
-
     memory: dict[str, dict[str, float]] = {}
 
     def search(module, text):
