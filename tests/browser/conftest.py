@@ -32,3 +32,16 @@ def page(browser, tmp_path):
     yield page
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
+def wide(request, browser):
+    """A page at desktop and at phone width: (page, width); no JavaScript error, no sideways scrolling."""
+    context = browser.new_context(viewport={"width": request.param, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda err: errors.append(str(err)))
+    yield page, request.param
+    assert page.evaluate("document.documentElement.scrollWidth") <= request.param, "the page scrolls sideways"
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"

@@ -10,18 +10,6 @@ from quartiers_kg.config import ROOT
 from .test_pages import shoot
 
 
-@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def wide(request, browser):
-    context = browser.new_context(viewport={"width": request.param, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    yield page, request.param
-    assert page.evaluate("document.documentElement.scrollWidth") <= request.param, "the page scrolls sideways"
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
-
-
 @pytest.mark.skipif(not (ROOT / "node_modules" / "swagger-ui-dist").is_dir(), reason="Swagger UI is not installed: run 'npm ci'")
 def test_api_documentation_lists_every_named_query(server, wide, tmp_path):
     page, width = wide

@@ -13,6 +13,13 @@ pytestmark = pytest.mark.skipif(not (ROOT / "node_modules" / "@zazuko" / "yasgui
                                 reason="YASGUI is not installed: run 'npm ci' (.ci/run does)")
 
 
+def opened(page, server: str):
+    """The query page, once YASGUI is ready."""
+    page.goto(server + "/sparql")
+    page.wait_for_selector(".yasqe_queryButton")
+    return page
+
+
 def run(page, query: str) -> None:
     """Replace the editor's text and run it."""
     page.locator(".CodeMirror").first.click()
@@ -22,21 +29,9 @@ def run(page, query: str) -> None:
     page.click(".yasqe_queryButton")
 
 
-@pytest.fixture(params=[1280, 390], ids=["desktop", "phone"])
-def wide(request, browser):
-    context = browser.new_context(viewport={"width": request.param, "height": 900})
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda err: errors.append(str(err)))
-    yield page, request.param
-    context.close()
-    assert errors == [], f"JavaScript errors: {errors}"
-
-
 def test_select_shows_rows_with_prefixed_names_that_open_our_pages(server, wide, tmp_path):
     page, width = wide
-    page.goto(server + "/sparql")
-    page.wait_for_selector(".yasqe_queryButton")
+    opened(page, server)
     assert page.locator("#query-form").is_hidden()  # the plain form is the fallback without JavaScript
     run(page, "PREFIX qk: <https://w3id.org/quartiers-kg/ontology#>\nSELECT ?m ?n WHERE { ?m qk:moduleNumber ?n } ORDER BY ?n")
     page.wait_for_selector(".yasr table tbody tr")
@@ -52,8 +47,7 @@ def test_select_shows_rows_with_prefixed_names_that_open_our_pages(server, wide,
 
 def test_construct_is_a_triple_table(server, wide, tmp_path):
     page, width = wide
-    page.goto(server + "/sparql")
-    page.wait_for_selector(".yasqe_queryButton")
+    opened(page, server)
     run(page, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER (?s = <https://w3id.org/quartiers-kg/module/116/step/1>) }")
     page.wait_for_selector(".yasr table tbody tr")
     head = page.inner_text(".yasr table thead").split()
@@ -65,8 +59,7 @@ def test_construct_is_a_triple_table(server, wide, tmp_path):
 
 def test_error_is_shown_and_the_page_stays_in_bounds(server, wide, tmp_path):
     page, width = wide
-    page.goto(server + "/sparql")
-    page.wait_for_selector(".yasqe_queryButton")
+    opened(page, server)
     run(page, "SELECT ?x WHERE { ?x ")
     page.wait_for_selector(".yasr .errorResult, .yasr pre")
     assert "400" in page.inner_text(".yasr") and "syntax" in page.inner_text(".yasr")
@@ -75,8 +68,7 @@ def test_error_is_shown_and_the_page_stays_in_bounds(server, wide, tmp_path):
 
 
 def test_named_query_as_example(server, page):
-    page.goto(server + "/sparql")
-    page.wait_for_selector(".yasqe_queryButton")
+    opened(page, server)
     page.select_option("#example", "module-steps")
     assert "schema:step" in page.evaluate("document.querySelector('.CodeMirror').CodeMirror.getValue()")
     page.click(".yasqe_queryButton")
