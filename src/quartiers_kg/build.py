@@ -19,8 +19,9 @@ from .model import ParsedPage
 from .rdf.mapping import Partition, to_partition
 from .rdf.namespaces import bind_prefixes
 from .rdf.uris import Minter
-from .source import SourceFile, assemble, mirror_files, read_source
-from .source.files import MANIFEST
+from .source import SourceFile, assemble, mirror_files
+from .source.boilerplate import drop_repeated
+from .source.files import MANIFEST, load_source, parse_loaded
 from .rdf.description import Publisher, describe_dataset, statistics
 from .store import BuildInfo, NewStore, build_lock, uploader
 from .store.local import CURRENT, META
@@ -36,6 +37,8 @@ class Batch:
 
     pages: list[ParsedPage] = field(default_factory=list)
     failures: list[SourcePageError] = field(default_factory=list)
+    dropped_by_markup: int = 0  # lines of the sites' chrome the content finder dropped
+    dropped_repeated: int = 0  # lines the boilerplate net dropped
 
     @property
     def skipped_anything(self) -> bool:
@@ -68,21 +71,30 @@ def _is_mirror(folder: Path) -> bool:
 
 
 def read_pages(files: list[SourceFile], number: int | None = None, progress: Callable[[Path], None] | None = None) -> Batch:
-    """Read every file and assemble each module from all its pages; a broken page is recorded as a failure
-    and the others are still read.
+    """Read every file, drop the lines its site repeats on most pages (source.boilerplate), and assemble each module
+    from all its pages; a broken page is recorded as a failure and the others are still read.
 
     Paths inside the project are kept relative to it, so that the graph names no machine's folders.
     """
     batch = Batch()
-    by_number: dict[int, list[ParsedPage]] = {}
+    loaded = []
     for file in files:
         try:
-            page = read_source(file, number, shown_as=str(_relative(file.path)))
-            by_number.setdefault(page.module.number, []).append(page)
+            loaded.append(load_source(file, shown_as=str(_relative(file.path))))
         except SourcePageError as err:
             batch.failures.append(err)
         if progress:
             progress(file.path)
+    batch.dropped_by_markup = sum(page.dropped_lines for page in loaded)
+    loaded = drop_repeated(loaded)
+    batch.dropped_repeated = sum(page.dropped_lines for page in loaded) - batch.dropped_by_markup
+    by_number: dict[int, list[ParsedPage]] = {}
+    for page in loaded:
+        try:
+            parsed = parse_loaded(page, number)
+            by_number.setdefault(parsed.module.number, []).append(parsed)
+        except SourcePageError as err:
+            batch.failures.append(err)
     batch.pages = [assemble(pages) for _, pages in sorted(by_number.items())]
     return batch
 

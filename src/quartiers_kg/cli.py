@@ -39,6 +39,9 @@ def main(ctx: click.Context, store_dir, source_dir, base_iri, store) -> None:
 
 
 def _report(batch) -> None:
+    if batch.dropped_by_markup or batch.dropped_repeated:
+        click.echo(f"dropped as the sites' own text: {batch.dropped_by_markup} lines by the pages' markup, "
+                   f"{batch.dropped_repeated} lines repeated on most pages of a site", err=True)
     for err in batch.failures:
         click.echo(f"{err}", err=True)
     for page in batch.pages:
@@ -354,6 +357,44 @@ def fetch(ctx: click.Context, numbers: str, into: Path | None, delay: float | No
         click.echo(f"failed: {failure}", err=True)
     click.echo(f"fetched into {mirror.root}: {summary.line()}")
     sys.exit(1 if summary.counts["failed"] else 0)
+
+
+@main.command()
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", help="the address the page was published at, where its place in a mirror does not say it")
+@click.option("--number", type=click.IntRange(min=1), help="module number, when neither address nor file name gives it")
+def read(page: Path, url: str | None, number: int | None) -> None:
+    """Show what one saved page gives: its title, each section with its lines, and what was dropped as the site's
+    own text and why. Exit 0 when the page was read, 1 when it could not be.
+    """
+    from .source.files import load_source, parse_loaded, source_file
+    from .source.headings import heading_of
+
+    try:
+        loaded = load_source(source_file(page, url))
+        parsed = parse_loaded(loaded, number)
+    except QuartiersError as err:
+        _fail(err)
+    m, lines = parsed.module, loaded.text.split("\n")
+    source = m.source
+    kind = "print page" if source.tab is None else f"web page, tab '{source.tab or 'Übersicht'}'"
+    pager = f", Seite {source.page} / {source.pages}" if source.page else ""
+    click.echo(f"{loaded.name}: {source.url} ({kind}{pager})")
+    click.echo(f"module {m.number}, title: {m.title!r}" if m.title else f"module {m.number}, no title")
+    for reading in m.readings:
+        click.echo(f"\n{heading_of(reading.section)} (lines {reading.first_line}-{reading.last_line})")
+        for n in range(reading.first_line, reading.last_line + 1):
+            if lines[n - 1].strip():
+                click.echo(f"  {n:4}  {lines[n - 1].strip()}")
+    for extra in m.extra_sections:
+        click.echo(f"\nnot a section of the template: {extra.heading or '(text before the first heading)'!r}")
+    click.echo(f"\ndropped as the site's own text: {loaded.dropped_lines} lines in {len(loaded.dropped)} blocks")
+    for block in loaded.dropped:
+        text = block.text if len(block.text) <= 100 else block.text[:99] + "…"
+        click.echo(f"  {block.why} ({block.lines} lines): {text}")
+    for problem in parsed.problems:
+        where = f"{loaded.name}:{problem.line}" if problem.line else loaded.name
+        click.echo(f"{where}: {'skipped: ' if problem.skipped else 'warning: '}{problem.message}")
 
 
 @main.command()

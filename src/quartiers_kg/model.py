@@ -154,7 +154,7 @@ class SourceInfo:
     """A page that was read: the file, the address it was published at, its checksum, when it was fetched.
 
     `tab` is the web sub-page ("" the overview) or None for a print page; `page` and `pages` are the web
-    footer's "Seite X / N".
+    footer's "Seite X / N"; `dropped`: lines of the page dropped as the site's own (menus, footers, notices).
     """
 
     path: str
@@ -164,6 +164,7 @@ class SourceInfo:
     tab: str | None = None
     page: int | None = None
     pages: int | None = None
+    dropped: int = 0
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from ..errors import SourcePageError
 from ..model import PRINT_URL, ParsedPage, Problem, SourceInfo
-from .html import html_to_text
+from .content import Dropped
+from .html import read_html
 from .page import decode, number_from_name, parse_page
 from .web import parse_web_page, place_of
 
@@ -36,31 +37,64 @@ class SourceFile:
     retrieved: str | None = None
 
 
-def read_source(file: SourceFile, number: int | None = None, shown_as: str | None = None) -> ParsedPage:
-    """Read a print page or a web page; the address (else the file name) says which, and which module.
+@dataclass(frozen=True)
+class LoadedPage:
+    """A source file's text, ready for its reader: the module's text of an HTML page, what was dropped on the way
+    (the site's chrome, by the page's markup and then by the boilerplate net), and a charset warning."""
 
-    :raises SourcePageError: naming the file (and line) for anything that cannot be read.
+    file: SourceFile
+    name: str
+    text: str
+    sha256: str
+    dropped: tuple[Dropped, ...] = ()
+    warning: str | None = None
+
+    @property
+    def dropped_lines(self) -> int:
+        return sum(d.lines for d in self.dropped)
+
+
+def load_source(file: SourceFile, shown_as: str | None = None) -> LoadedPage:
+    """Read a file's bytes into the text its reader takes.
+
+    :raises SourcePageError: naming the file (and line) for bytes that cannot be read as text.
     """
     name = shown_as or str(file.path)
     try:
         data = file.path.read_bytes()
     except OSError as err:
         raise SourcePageError(name, None, f"cannot read: {err.strerror}") from err
-    is_html = file.path.suffix.lower() in (".html", ".htm")
-    text, guessed = _text(data, name, is_html, file.charset)
+    if file.path.suffix.lower() not in (".html", ".htm"):
+        return LoadedPage(file, name, decode(data, name), hashlib.sha256(data).hexdigest())
+    markup, guessed = _markup(data, name, file.charset)
+    page = read_html(markup)
+    return LoadedPage(file, name, page.text, hashlib.sha256(data).hexdigest(), page.dropped, guessed)
+
+
+def parse_loaded(page: LoadedPage, number: int | None = None) -> ParsedPage:
+    """Read a loaded print page or web page; the address (else the file name) says which, and which module.
+
+    :raises SourcePageError: naming the file (and line) for anything that cannot be read.
+    """
+    file, name = page.file, page.name
     url = file.url
     place = place_of(url) if url else None
     if url and place is None and not _PRINT_NAME.search(urlsplit(url).path):
         raise SourcePageError(name, None, f"{url} is neither a print page (…/druck_<n>.html) nor a module's web page")
     if number is None:
-        number = place[0] if place else _print_number(url) if url else number_from_name(file.path)
+        number = number_of(file)
     if number is None:
         raise SourcePageError(name, None, "no module number: name the file druck_<n>.txt, give --number or --url")
-    source = SourceInfo(name, url or PRINT_URL.format(number=number), hashlib.sha256(data).hexdigest(), file.retrieved)
-    parsed = parse_web_page(text, url, name, source) if place else parse_page(text, number, path=name, source=source)
-    if guessed:
-        parsed = replace(parsed, problems=(Problem(None, guessed),) + parsed.problems)
+    source = SourceInfo(name, url or PRINT_URL.format(number=number), page.sha256, file.retrieved, dropped=page.dropped_lines)
+    parsed = parse_web_page(page.text, url, name, source) if place else parse_page(page.text, number, path=name, source=source)
+    if page.warning:
+        parsed = replace(parsed, problems=(Problem(None, page.warning),) + parsed.problems)
     return parsed
+
+
+def read_source(file: SourceFile, number: int | None = None, shown_as: str | None = None) -> ParsedPage:
+    """Load and read one page on its own (across a mirror, build.read_pages also drops the site's repeated lines)."""
+    return parse_loaded(load_source(file, shown_as), number)
 
 
 def read_page(path: str | Path, number: int | None = None, shown_as: str | None = None) -> ParsedPage:
@@ -68,36 +102,38 @@ def read_page(path: str | Path, number: int | None = None, shown_as: str | None 
     return read_source(SourceFile(Path(path)), number, shown_as)
 
 
-def _print_number(url: str) -> int | None:
-    m = _PRINT_NAME.search(urlsplit(url).path)
-    return int(m.group(1)) if m else None
+def number_of(file: SourceFile) -> int | None:
+    """The module number the file's address (else its name) gives."""
+    if not file.url:
+        return number_from_name(file.path)
+    place = place_of(file.url)
+    m = _PRINT_NAME.search(urlsplit(file.url).path)
+    return place[0] if place else int(m.group(1)) if m else None
 
 
-def _text(data: bytes, name: str, is_html: bool, declared: str | None) -> tuple[str, str | None]:
-    """The page's text, and a warning when its charset had to be guessed.
+def _markup(data: bytes, name: str, declared: str | None) -> tuple[str, str | None]:
+    """An HTML page's markup as text, and a warning when its charset had to be guessed.
 
-    Text files must be UTF-8. HTML honours, in this order, a byte-order mark, the charset the server
-    declared (recorded by fetch), and <meta charset>; without any, UTF-8 is tried, then windows-1252.
+    Honours, in this order, a byte-order mark, the charset the server declared (recorded by fetch), and
+    <meta charset>; without any, UTF-8 is tried, then windows-1252.
     """
-    if not is_html:
-        return decode(data, name), None
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return html_to_text(data.decode(codec)), None
+            return data.decode(codec), None
     meta = _META_CHARSET.search(data[:4096])
     for charset, origin in ((declared, "the server"), (meta.group(1).decode("ascii") if meta else None, "<meta charset>")):
         if charset:
             try:
-                return html_to_text(data.decode(charset)), None
+                return data.decode(charset), None
             except LookupError:
                 continue
             except UnicodeDecodeError as err:
                 line = data[: err.start].count(b"\n") + 1
                 raise SourcePageError(name, line, f"not {charset} as {origin} declares (byte 0x{data[err.start]:02x})") from err
     try:
-        return html_to_text(data.decode("utf-8")), None
+        return data.decode("utf-8"), None
     except UnicodeDecodeError:
-        return html_to_text(data.decode("cp1252", errors="replace")), "no charset declared and not UTF-8: read as windows-1252"
+        return data.decode("cp1252", errors="replace"), "no charset declared and not UTF-8: read as windows-1252"
 
 
 def mirror_files(root: Path) -> list[SourceFile]:
@@ -115,6 +151,18 @@ def mirror_files(root: Path) -> list[SourceFile]:
         if url and (place_of(url) or _PRINT_NAME.search(urlsplit(url).path)):
             files.append(SourceFile(path, url, record.get("charset"), record.get("fetched")))
     return files
+
+
+def source_file(path: Path, url: str | None = None) -> SourceFile:
+    """A saved page as a SourceFile: at `url` if given, else, inside a mirror, with the mirror's record of it."""
+    path = Path(path)
+    if url is None:
+        root = next((folder for folder in path.resolve().parents if (folder / MANIFEST).is_file()), None)
+        if root is not None:
+            found = [f for f in mirror_files(root) if f.path.resolve() == path.resolve()]
+            if found:
+                return found[0]
+    return SourceFile(path, url)
 
 
 def address_of(relative: str) -> str | None:

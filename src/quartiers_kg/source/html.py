@@ -1,67 +1,91 @@
-"""Turn a saved HTML print page into the text layout of the print page (headings and lists on their own lines)."""
+"""Lay out the module's part of an HTML page as the text the readers take: the title first, headings, paragraphs
+and list items (`  1.` or `- `) on lines of their own, blocks apart by a blank line."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
+from dataclasses import dataclass
 
-_BLOCKS = {"p", "div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr", "header", "footer", "blockquote"}
-_SKIP = {"script", "style", "head", "title", "noscript", "nav"}  # the site's menus are not the page
+from lxml import etree
 
+from .content import Dropped, find_content, parse_html
+from .text import squash
 
-class _TextParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.lists: list[list[int]] = []  # per open list: [is_ordered, counter]
-        self.skipping = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in _SKIP:
-            self.skipping += 1
-        elif self.skipping:
-            return
-        elif tag in ("ol", "ul"):
-            self.parts.append("\n\n")
-            self.lists.append([tag == "ol", 0])
-        elif tag == "li":
-            ordered = self.lists[-1][0] if self.lists else False
-            if self.lists:
-                self.lists[-1][1] += 1
-            self.parts.append(f"\n  {self.lists[-1][1]}. " if ordered else "\n- ")
-        elif tag == "br":
-            self.parts.append("\n")
-        elif tag in _BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag):
-        if tag in _SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif self.skipping:
-            return
-        elif tag in ("ol", "ul"):
-            if self.lists:
-                self.lists.pop()
-            self.parts.append("\n\n")
-        elif tag in _BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(" ".join(data.split("\n")))
+_BLOCKS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr",
+           "header", "footer", "blockquote", "dl", "dt", "dd", "figure", "figcaption", "address", "pre", "hr"}
 
 
-def html_to_text(html: str) -> str:
-    """Text of an HTML page, blocks separated by blank lines, list items as '  1.' or '- ' lines.
+@dataclass(frozen=True)
+class PageText:
+    """What an HTML page gave: the module's text, and the blocks dropped as the site's chrome."""
+
+    text: str
+    dropped: tuple[Dropped, ...] = ()
+
+
+def read_html(markup: str) -> PageText:
+    """The module's text of a page as served, and what was dropped (content.py finds which is which).
+
+    >>> page = read_html('<body><nav><a href="/">Start</a></nav><main><h1>Modul X</h1><ol><li>eins</li></ol></main></body>')
+    >>> page.text.split("\\n"), [d.why for d in page.dropped]
+    (['Modul X', '', '  1. eins'], ['navigation'])
+    """
+    content = find_content(parse_html(markup))
+    title = ""
+    if content.title is not None:
+        title = squash(content.title.text_content())
+        tail = content.title.tail
+        content.title.tail = None
+        parent = content.title.getparent()
+        parent.remove(content.title)
+        if tail and tail.strip():
+            parent.text = (parent.text or "") + tail
+    return PageText(_tidy(title + "\n\n" + _layout(content.root)), content.dropped)
+
+
+def html_to_text(markup: str) -> str:
+    """The module's text of an HTML page.
 
     >>> html_to_text("<h1>Modul X</h1><p>Text</p><ol><li>eins</li><li>zwei</li></ol>").split()
     ['Modul', 'X', 'Text', '1.', 'eins', '2.', 'zwei']
     """
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    lines = [line.rstrip() for line in "".join(parser.parts).split("\n")]
+    return read_html(markup).text
+
+
+def _layout(root: etree._Element) -> str:
+    parts: list[str] = []
+
+    def walk(element: etree._Element, lists: list[list]) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in ("ol", "ul"):
+            parts.append("\n\n")
+            lists = lists + [[tag == "ol", 0]]
+        elif tag == "li":
+            if lists:
+                lists[-1][1] += 1
+            parts.append(f"\n  {lists[-1][1]}. " if lists and lists[-1][0] else "\n- ")
+        elif tag == "br":
+            parts.append("\n")
+        elif tag in ("td", "th"):
+            parts.append(" ")
+        elif tag in _BLOCKS:
+            parts.append("\n\n")
+        if element.text and tag:
+            parts.append(" ".join(element.text.split("\n")))
+        for child in element:
+            walk(child, lists)
+        if tag in _BLOCKS or tag in ("ol", "ul"):
+            parts.append("\n\n")
+        if element.tail and element is not root:
+            parts.append(" ".join(element.tail.split("\n")))
+
+    walk(root, [])
+    return "".join(parts)
+
+
+def _tidy(text: str) -> str:
+    """Trailing spaces off, runs of blank lines to one, none at the ends."""
     out: list[str] = []
-    for line in lines:
+    for line in (line.rstrip() for line in text.split("\n")):
         if line.strip() or (out and out[-1].strip()):
             out.append(line if line.strip() else "")
     return "\n".join(out).strip("\n")

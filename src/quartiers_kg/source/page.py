@@ -9,7 +9,8 @@ from pathlib import Path
 from ..errors import SourcePageError
 from ..model import ExtraSection, Module, ParsedPage, Reading, SourceInfo
 from .headings import LAST_SECTION, TEMPLATE_ORDER, heading_of, looks_like_heading, section_of
-from .sections import LIST_SECTIONS, RATING, READERS, Context
+from .fixed import RATING
+from .sections import LIST_SECTIONS, READERS, Context
 from .text import Line, join_paragraphs, prose_and_items, split_lines
 
 _FILE_NAME = re.compile(r"^druck_(\d+)\.(?:txt|html?)$", re.IGNORECASE)

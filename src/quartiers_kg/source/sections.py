@@ -17,10 +17,10 @@ from ..model import (
     Problem,
     Project,
 )
+from .fixed import RATING
 from .literature import is_reference_head, parse_reference
 from .text import Line, blocks, join_paragraphs, list_marker, match_key, prose_and_items
 
-RATING = re.compile(r"bisher\s+von\s+(\d+)\s+Nutzer\w*\s+bewertet", re.IGNORECASE)
 _NO_COMMENTS = re.compile(r"^Für dieses Modul sind noch keine Kommentare vorhanden\.?$", re.IGNORECASE)
 _MODULE_REF = re.compile(r"^Modul\s+0*(\d+)\s*:\s*(.+)$")
 _CASE_NAME = re.compile(r'^[„“"”‚](?P<name>.+?)[“”"‘]\s*(?:\((?P<acronym>[^()]+)\))?$')

@@ -13,13 +13,13 @@ from dataclasses import fields, replace
 from urllib.parse import urlsplit
 
 from ..model import DIMENSIONS, PROSE, SECTIONS, Module, ParsedPage, SourceInfo
+from .fixed import PAGER
 from .headings import heading_of, section_of
 from .page import _split_sections, read_sections
 from .sections import Context
 from .text import Line, split_lines
 
 _FOLDER = re.compile(r"/modul-0*(?P<number>\d+)-(?P<slug>[a-z0-9-]+)(?:/(?:(?P<tab>[a-z0-9-]+)/?)?(?:index\.(?:html?|txt))?)?$")
-_FOOTER_PAGE = re.compile(r"^Seite\s+(\d+)\s*/\s*(\d+)$")
 _TERMINAL = re.compile(r"[.:!?;,]$")
 _DIMENSION_LABEL = re.compile(r"^(" + "|".join(re.escape(d.label) for d in DIMENSIONS) + r")\s*:", re.IGNORECASE)
 
@@ -67,7 +67,7 @@ def parse_web_page(text: str, url: str, path: str = "<page>", source: SourceInfo
 def _without_footer(lines: list[Line], ctx: Context) -> tuple[list[Line], int | None, int | None]:
     """The lines before the footer, and its 'Seite X / N' (None when the footer was lost)."""
     for i, line in enumerate(lines):
-        if m := _FOOTER_PAGE.match(line.text):
+        if m := PAGER.match(line.text):
             rest = [later for later in lines[i + 1:] if later.text]
             if not rest or rest[0].text.rstrip(":").casefold() == "inhalt" or len(rest) <= 2:
                 return lines[:i], int(m.group(1)), int(m.group(2))

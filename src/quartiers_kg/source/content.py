@@ -1,0 +1,289 @@
+"""Find the module's text in a page as its site serves it, by the page's structure, never by the chrome's words.
+
+A content management system wraps the module in the site: a skip link, a logo, menus, a search form, a breadcrumb,
+a sidebar, share buttons, a cookie notice, a footer, the tab pager (SOURCE-FORMAT.md §12). Two kinds of evidence
+find the module: the markup's own (landmarks such as <nav>, <aside>, <main>; roles; the ids and classes templates
+give their menus and columns) and the module template's fixed text (headings, scales, the rating sentence), which
+only the module's blocks hold. A block that holds fixed text is never dropped by a guess from its class or tag.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml import etree, html as lxml_html
+
+from .fixed import PAGER, is_fixed, is_marker
+from .headings import section_of
+from .text import match_key, squash
+
+_NO_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "map")
+_FORM = ("form", "button", "input", "select", "textarea", "label", "option")
+_SECTIONING = ("article", "main", "section", "aside", "nav")  # a header or footer inside these is the content's own
+_BLOCKS = ("p", "div", "li", "dd", "dt", "td", "th", "blockquote", "section", "article", "h1", "h2", "h3", "h4",
+           "h5", "h6", "strong", "b", "span")
+_ROLES = {"navigation": "navigation", "menubar": "navigation", "menu": "navigation", "search": "search form",
+          "banner": "site header", "contentinfo": "site footer", "complementary": "sidebar",
+          "dialog": "cookie notice or dialog", "alertdialog": "cookie notice or dialog"}
+_TAGS = {"nav": "navigation", "aside": "sidebar", "dialog": "cookie notice or dialog"}
+# the words templates name their parts with, in ids and classes (English and German); matched inside compounds
+_CLASS_WORDS = (
+    ("cookie notice or dialog", r"cookie|consent|gdpr|dsgvo|privacy-?(?:banner|notice)|modal|popup|overlay"),
+    ("hidden", r"sr-only|screen-?reader|visually-?hidden|invisible|\bhidden\b|\bhide\b"),
+    ("skip link", r"skip|sprung"),
+    ("navigation", r"nav|menu|breadcrumb|rootline|brotkr[uü]m|pager|pagination|pagebrowser|seitenbl[aä]tter|\btabs?\b"),
+    ("sidebar", r"sidebar|seitenleiste|marginal|\baside\b|\bteaser|related-(?:links|pages|modules)"),
+    ("site header", r"header|masthead|\bkopf|\blogo|\bbrand|topbar|\btop\b"),
+    ("site footer", r"footer|\bfuss|\bfu[ßs]zeile|\bbottom\b|copyright|imprint"),
+    ("page tools", r"share|social|print(?:link|button|version)?\b|toolbar|\btools?\b|to-?top|back-?to"),
+    ("search form", r"search|\bsuche\b"),
+)
+_CLASS_RES = tuple((why, re.compile(words)) for why, words in _CLASS_WORDS)
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
+_CONTAINER_WORDS = re.compile(r"(?:^|[\s_-])(?:content|inhalt|main|maincontent|main-content|primary|page-content)(?:$|[\s_-])")
+_PATH = re.compile(r"[›»→>|]|^\s*/|://|^www\.", re.IGNORECASE)
+_TITLE_PARTS = re.compile(r"\s+[–—|:·-]\s+|:\s+")
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A block of the page that is not the module's, why, and its text."""
+
+    why: str
+    text: str
+    lines: int  # the pieces of text it held, each a line or more of the page's text
+
+
+@dataclass(frozen=True)
+class Content:
+    """The module's part of a page: the container, its title heading (which may stand outside the container), and
+    every block dropped."""
+
+    root: etree._Element
+    title: etree._Element | None
+    dropped: tuple[Dropped, ...]
+
+
+def parse_html(markup: str) -> etree._Element:
+    """The page as a tree; broken markup is repaired the way browsers do, an XML declaration is ignored."""
+    markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", markup)
+    if not markup.strip():
+        markup = "<html><body></body></html>"
+    doc = lxml_html.document_fromstring(markup)
+    etree.strip_elements(doc, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    return doc
+
+
+def find_content(doc: etree._Element) -> Content:
+    """Drop the site's chrome from the tree and pick the container of the module's text (see the module docstring).
+
+    The web pager ("Seite X / N", "Inhalt:", the tabs) is the template's, not the site's: it is kept, one line a
+    part, at the end of the container, where the web reader expects it.
+    """
+    body = doc.find("body") if doc.find("body") is not None else doc
+    site_names = _site_names(doc)
+    for element in list(body.iter(*_NO_TEXT)):
+        _remove(element)
+    pager = _pager(body)
+    marked = _marked(body)
+    candidates = _title_candidates(body, site_names)
+    dropped: list[Dropped] = []
+    for element, why in _chrome(body, marked):
+        dropped.append(_dropped(element, why))
+        _remove(element)
+    root = _container(body, marked)
+    for element, why in _skip_links(body, root):
+        dropped.append(_dropped(element, why))
+        _remove(element)
+    title = next((h for h in candidates if _inside(h, root) and _inside(h, body)), None)
+    if title is None:
+        title = next((h for h in candidates if _inside(h, body) or _before(h, root)), None)
+    dropped += _outside(root, body, title)
+    if pager is not None:
+        root.append(pager)
+    return Content(root, title, tuple(d for d in dropped if d.text))
+
+
+def _pager(body: etree._Element) -> etree._Element | None:
+    """Take the tab pager out of the page, as a block of one paragraph per part; the last one if there are two.
+
+    It is the element around the "Seite X / N" text that holds nothing but the pager's parts and links.
+    """
+    hits = [e for e in body.iter() if isinstance(e.tag, str) and PAGER.match(squash(e.text or ""))]
+    if not hits:
+        return None
+    node = hits[-1]
+    while (parent := node.getparent()) is not None and parent is not body and parent.tag not in ("main", "article") and all(
+            is_fixed(squash(t)) for t in parent.xpath(".//text()[not(ancestor::a)]") if t.strip()):
+        node = parent
+    lines = _lines(node)
+    _remove(node)
+    for other in hits[:-1]:
+        if _inside(other, body):
+            _remove(other)
+    block = etree.Element("div")
+    for line in lines:
+        etree.SubElement(block, "p").text = line
+    return block
+
+
+def _dropped(element: etree._Element, why: str) -> Dropped:
+    lines = _lines(element)
+    return Dropped(why, " · ".join(lines), len(lines))
+
+
+def _remove(element: etree._Element) -> None:
+    """Take an element out of the tree, keeping the text that follows it (its tail belongs to the parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    previous = element.getprevious()
+    parent.remove(element)
+    if tail and tail.strip():
+        if previous is not None:
+            previous.tail = (previous.tail or "") + " " + tail
+        else:
+            parent.text = (parent.text or "") + " " + tail
+
+
+def _lines(element: etree._Element) -> list[str]:
+    return [squash(t) for t in element.itertext() if t.strip()]
+
+
+def _marked(body: etree._Element) -> set[etree._Element]:
+    """The elements that hold fixed text of the template outside a link, and all their ancestors."""
+    marked: set[etree._Element] = set()
+    for element in body.iter(*_BLOCKS):
+        if element in marked or any(a.tag == "a" for a in element.iterancestors()):
+            continue
+        if is_marker(squash(element.text_content())):
+            marked.add(element)
+            marked.update(element.iterancestors())
+    return marked
+
+
+def _why_chrome(element: etree._Element) -> tuple[str, bool] | None:
+    """Why an element is the site's, and whether that is certain (a landmark, a role, a form, hidden) or a guess (a
+    header or footer tag, an id or class); None if nothing says so."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style", "")):
+        return "hidden", True
+    if tag in _FORM:
+        return "form", True
+    role = (element.get("role") or "").strip().lower()
+    if role in _ROLES:
+        return _ROLES[role], role not in ("banner", "contentinfo")
+    if tag in _TAGS:
+        return _TAGS[tag], True
+    if tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in element.iterancestors()):
+        return ("site header" if tag == "header" else "site footer"), False
+    names = f"{element.get('id', '')} {element.get('class', '')}".lower()
+    why = next((why for why, words in _CLASS_RES if words.search(names)), None) if names.strip() else None
+    return (why, False) if why else None
+
+
+def _chrome(body: etree._Element, marked: set[etree._Element]) -> list[tuple[etree._Element, str]]:
+    """The outermost chrome elements. What is certain goes whatever it holds; a guess is not trusted for an element
+    holding the template's fixed text."""
+    found = []
+    stack = list(body)
+    while stack:
+        element = stack.pop(0)
+        if not isinstance(element.tag, str):
+            continue
+        why = _why_chrome(element)
+        if why and (why[1] or element not in marked):
+            found.append((element, why[0]))
+        else:
+            stack[:0] = list(element)
+    return found
+
+
+def _container(body: etree._Element, marked: set[etree._Element]) -> etree._Element:
+    """The element holding the module: <main> (or role=main), else an <article>, else an element whose id or class
+    says content; among several, the one holding most of the template's fixed text, then most text. The body when
+    the page names none."""
+    kinds = (
+        [e for e in body.iter("main")] + [e for e in body.iter() if (e.get("role") or "").lower() == "main"],
+        list(body.iter("article")),
+        [e for e in body.iter() if isinstance(e.tag, str) and _CONTAINER_WORDS.search(f"{e.get('id', '')} {e.get('class', '')}".lower())],
+    )
+    best = None
+    for candidates in kinds:
+        candidates = [e for e in candidates if squash(e.text_content())]
+        if candidates:
+            score = max(candidates, key=lambda e: (_markers_in(e, marked), len(e.text_content())))
+            if best is None or _markers_in(score, marked) > _markers_in(best, marked):
+                best = score
+    return best if best is not None else body
+
+
+def _markers_in(element: etree._Element, marked: set[etree._Element]) -> int:
+    return sum(1 for e in element.iter() if e in marked and not any(c in marked for c in e))
+
+
+def _skip_links(body: etree._Element, root: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Links to a place on the same page that holds the module: "skip to content"."""
+    found = []
+    for link in body.iter("a"):
+        target = (link.get("href") or "").removeprefix("#") if (link.get("href") or "").startswith("#") else None
+        if not target:
+            continue
+        place = body.xpath("//*[@id=$id or @name=$id]", id=target)
+        if place and (place[0] is root or _inside(root, place[0])):
+            found.append((link, "skip link"))
+    return found
+
+
+def _inside(element: etree._Element, ancestor: etree._Element) -> bool:
+    return element is ancestor or any(a is ancestor for a in element.iterancestors())
+
+
+def _before(element: etree._Element, root: etree._Element) -> bool:
+    """Whether an element stood before the container in the page (the title band above the content)."""
+    return element.sourceline is not None and root.sourceline is not None and element.sourceline <= root.sourceline
+
+
+def _site_names(doc: etree._Element) -> set[str]:
+    """What the page calls its site: the parts of <title>, and the logo's text."""
+    names = set()
+    title = doc.find(".//title")
+    if title is not None and title.text:
+        parts = [p for p in _TITLE_PARTS.split(title.text) if p.strip()]
+        if len(parts) > 1:
+            names.update(match_key(p) for p in parts)
+    for image in doc.iter("img"):
+        if image.get("alt"):
+            names.add(match_key(image.get("alt")))
+    return names
+
+
+def _title_candidates(body: etree._Element, site_names: set[str]) -> list[etree._Element]:
+    """The <h1> headings that can be the module's title, in page order: not in a menu, sidebar, form, footer or
+    dialog, and not the site's name, a breadcrumb, a path, an address or a heading of the template."""
+    found = []
+    for heading in body.iter("h1"):
+        chain = [heading, *heading.iterancestors()]
+        if any((why := _why_chrome(e)) and (why[1] or why[0] == "site footer") for e in chain):
+            continue
+        text = squash(heading.text_content())
+        if (text and len(text.split()) <= 20 and not _PATH.search(text) and section_of(text) is None
+                and match_key(text) not in site_names and not is_marker(text)):
+            found.append(heading)
+    return found
+
+
+def _outside(root: etree._Element, body: etree._Element, title: etree._Element | None) -> list[Dropped]:
+    """The text around the container, which is not the module's: each sibling on the way up to the body."""
+    dropped = []
+    node = root
+    while node is not body and node.getparent() is not None:
+        parent = node.getparent()
+        for sibling in parent:
+            if sibling is node or not isinstance(sibling.tag, str) or (title is not None and _inside(title, sibling)):
+                continue
+            dropped.append(_dropped(sibling, "outside the main content"))
+        node = parent
+    return dropped
