@@ -13,6 +13,9 @@ import re
 
 from quartiers_kg.source.headings import section_of
 
+from .mocksite import ROOT, MockSite
+from .pages import TAB_NAMES, TABS, full_page, web_overview, web_page
+
 SITE = "Landesbüro altengerechte Quartiere.NRW"
 MENU = ["Startseite", "Quartier gestalten", "Modulbaukasten", "Projektlandkarte", "Veranstaltungen", "Kontakt"]
 OTHER_MODULES = ["Modul 12: Quartiersbegehung", "Modul 20: Fotostreifzug", "Modul 44: Erzählcafé"]
@@ -22,11 +25,11 @@ COPYRIGHT = f"© 2024 {SITE}"
 ADDRESS = "Geschäftsstelle: Beispielstraße 1, 44787 Bochum"
 PRINT_STAMP = "Gedruckt am 05.12.2026 · www.aq-nrw.de"
 
-# what only the chrome says (a test finds none of them in a literal); "Barrierefreiheit" and the menu's single words
-# are words modules use too, so they are checked as whole values
+# what only the chrome says (a test finds none of them in a literal), and its words that modules use too
+# ("Barrierefreiheit", "Wohnen"; "Weitere Module" begins a heading of the template): none of those is a whole value
 CHROME_PHRASES = [
     "Zum Inhalt springen", "Sie sind hier", "Diese Website verwendet Cookies", "Alle akzeptieren", "Nur notwendige Cookies",
-    "Datenschutzerklärung", "Impressum", "© 2024", "Geschäftsstelle: Beispielstraße", "Weitere Module", "Suchbegriff",
+    "Datenschutzerklärung", "Impressum", "© 2024", "Geschäftsstelle: Beispielstraße", "Suchbegriff", "Mehr erfahren",
     "Seite drucken", "Teilen", "Gedruckt am", "Nach oben", "Projektlandkarte", "Veranstaltungen",
     "Modul 44: Erzählcafé", "Quartiersbegehung", SITE,
 ]
@@ -34,12 +37,12 @@ _NUMBERED = re.compile(r"^\s*\d+\.\s+")
 
 
 def content_html(text: str) -> str:
-    """The module's text laid out as HTML: the title an h1, the template's headings h2, lists as lists, the rest
-    paragraphs (a block's single line breaks as <br>)."""
+    """The module's text laid out as HTML: the title (the first line, "Modul …" on a print page) an h1, the template's
+    headings h2, lists as lists, the rest paragraphs (a block's single line breaks as <br>)."""
     out = []
     for block in (b for b in re.split(r"\n\s*\n", text) if b.strip()):
         lines = block.split("\n")
-        if len(lines) == 1 and (lines[0].startswith("Modul ") and not re.match(r"Modul \d+:", lines[0]) and not out):
+        if len(lines) == 1 and not out and not section_of(lines[0]):
             out.append(f"<h1>{html.escape(lines[0].strip())}</h1>")
         elif len(lines) == 1 and section_of(lines[0]):
             out.append(f"<h2>{html.escape(lines[0].strip())}</h2>")
@@ -53,19 +56,27 @@ def content_html(text: str) -> str:
     return "\n".join(out)
 
 
-def _links(texts, cls: str = "") -> str:
-    return "<ul" + (f' class="{cls}"' if cls else "") + ">" + "".join(
-        f'<li><a href="/{re.sub(r"[^a-z]+", "-", t.casefold()).strip("-")}/">{html.escape(t)}</a></li>' for t in texts) + "</ul>"
+def _links(texts, hrefs=None) -> str:
+    hrefs = hrefs or [f'/{re.sub(r"[^a-z]+", "-", t.casefold()).strip("-")}/' for t in texts]
+    return "<ul>" + "".join(f'<li><a href="{href}">{html.escape(t)}</a></li>' for t, href in zip(texts, hrefs)) + "</ul>"
 
 
-def _pager(page: int, pages: int, tabs: list[str]) -> list[str]:
+Pager = tuple[int, int, list[tuple[str, str]]]  # this page's number, the number of pages, (name, address) of each tab
+
+
+def _pager(page: int, pages: int, tabs: list[tuple[str, str]]) -> list[str]:
     """The tab pager's parts: "Seite X / N", "Inhalt:", the tabs (the current one not a link)."""
-    items = "".join(f"<li class=\"active\"><span>{html.escape(t)}</span></li>" if i == page - 1
-                    else f'<li><a href="../{i}/">{html.escape(t)}</a></li>' for i, t in enumerate(tabs))
+    items = "".join(f'<li class="active"><span>{html.escape(name)}</span></li>' if i == page - 1
+                    else f'<li><a href="{href}">{html.escape(name)}</a></li>' for i, (name, href) in enumerate(tabs))
     return [f"<span>Seite {page} / {pages}</span>", "<span>Inhalt:</span>", f"<ul>{items}</ul>"]
 
 
-def semantic(content: str, title: str, number: int, pager: tuple[int, int, list[str]] | None = None) -> str:
+def _sidebar() -> str:
+    """Other modules, linked to folders of the site (a crawler follows them)."""
+    return _links(OTHER_MODULES, [f"{ROOT}{folder}/" for folder, _ in MODULES[:len(OTHER_MODULES)]])
+
+
+def semantic(content: str, title: str, number: int, pager: Pager | None = None) -> str:
     """A current CMS: landmarks for everything, the module in <main><article>, the pager a <nav> inside it."""
     pager_html = f'<nav class="tab-pager" aria-label="Reiter">{" ".join(_pager(*pager))}</nav>' if pager else ""
     return f"""<!DOCTYPE html>
@@ -85,7 +96,7 @@ def semantic(content: str, title: str, number: int, pager: tuple[int, int, list[
     <div class="share-tools"><a href="?print=1">Seite drucken</a> <a href="#teilen">Teilen</a></div>
     {pager_html}
   </article>
-  <aside class="sidebar"><h2>Weitere Module</h2>{_links(OTHER_MODULES)}</aside>
+  <aside class="sidebar"><h2>Weitere Module</h2>{_sidebar()}</aside>
 </main>
 <footer class="site-footer">
   <p>{SITE}<br>{ADDRESS}</p>
@@ -101,7 +112,7 @@ def semantic(content: str, title: str, number: int, pager: tuple[int, int, list[
 """
 
 
-def divs(content: str, title: str, number: int, pager: tuple[int, int, list[str]] | None = None) -> str:
+def divs(content: str, title: str, number: int, pager: Pager | None = None) -> str:
     """An older CMS: no landmarks, only divs with ids and classes; the pager a div of spans and links inside the
     content column, the sidebar a column beside it."""
     pager_html = f'<div class="pagebrowser">{" ".join(_pager(*pager))}</div>' if pager else ""
@@ -126,7 +137,7 @@ def divs(content: str, title: str, number: int, pager: tuple[int, int, list[str]
   {pager_html}
   <div class="printlink"><a href="javascript:window.print()">Seite drucken</a></div>
  </div>
- <div id="right"><div class="box"><div class="box-title">Weitere Module</div>{_links(OTHER_MODULES)}</div></div>
+ <div id="right"><div class="box"><div class="box-title">Weitere Module</div>{_sidebar()}</div></div>
  <div id="bottom">{footer}<br>{ADDRESS}<br>{COPYRIGHT}</div>
 </div>
 </body></html>
@@ -146,4 +157,81 @@ def print_template(content: str, title: str, number: int, pager=None) -> str:
 """
 
 
-TEMPLATES = {"semantic": semantic, "divs": divs}
+def bare(content: str, title: str, number: int, pager: Pager | None = None) -> str:
+    """A template whose markup says nothing: the chrome in divs and paragraphs without ids, classes or landmarks (the
+    skip link leads nowhere), so that only the boilerplate net (lines the site repeats on most pages) finds it."""
+    pager_html = f"<div>{' '.join(f'<p>{part}</p>' for part in _pager(*pager))}</div>" if pager else ""
+    return f"""<html><head><title>{html.escape(title)}</title></head><body>
+<div><a href="#inhalt">Zum Inhalt springen</a></div>
+<div><p>{SITE}</p>{_links(MENU)}</div>
+<div><p>Sie sind hier: <a href="/">Startseite</a> › <a href="/modulbaukasten/">Modulbaukasten</a> › Modul {number}</p></div>
+<div><p>{COOKIE}</p><p><a href="#">Alle akzeptieren</a></p></div>
+<div>
+{content}
+{pager_html}
+</div>
+<div><p>Weitere Module</p>{_sidebar()}</div>
+<div><p>{" | ".join(FOOTER_LINKS)}</p><p>{ADDRESS}</p><p>{COPYRIGHT}</p></div>
+</body></html>
+"""
+
+
+def plain(content: str, title: str, number: int, pager: Pager | None = None) -> str:
+    """The same page without chrome: the module's text, the tab links a crawler follows, the pager as paragraphs."""
+    links = "<nav>" + _links([name for name, _ in pager[2]], [href for _, href in pager[2]]) + "</nav>" if pager else ""
+    footer = "".join(f"<p>{part}</p>" for part in (f"Seite {pager[0]} / {pager[1]}", "Inhalt:", pager[2][pager[0] - 1][0])) if pager else ""
+    return f"<html><head><title>{html.escape(title)}</title></head><body>{links}{content}{footer}</body></html>"
+
+
+CHROME_VALUES = MENU + FOOTER_LINKS + ["Weitere Module", "Suchen", "Anwender und Zielgruppe"]
+
+TEMPLATES = {"semantic": semantic, "divs": divs, "bare": bare}
+
+# the modules of the served site: a folder of six tabs each, and a print page; 41 has only a print page
+MODULES = [("modul-07-testmodul", (7, "Testmodul Sieben")), ("modul-09-zweites-modul", (9, "Zweites Modul")),
+           ("modul-30-netzwerkarbeit-im-quartier", (30, "Netzwerkarbeit im Quartier"))]
+PRINT_ONLY = [(41, "Viertes Modul")]
+ADVICE = "Das Landesbüro berät Kommunen und Träger gern zu diesem Modul."  # the same on every module: it stays
+
+
+def print_text(number: int, title: str) -> str:
+    """A module's print page, its texts its own (a site's repeated lines are chrome; these are not)."""
+    return full_page(
+        title, Zielsetzung=[f"Das Ziel von Modul {number}: Menschen im Quartier verbinden."],
+        **{"Umsetzung und Durchführung": [f"In Quartier {number} beginnt man im Kleinen."],
+           "Stolpersteine": [f"Zu wenig Zeit für Schritt {number}."], "Bewertung": [f"Lohnt sich ab {number} Beteiligten."],
+           "Fallbeispiele": [f"Beispielquartier {number}"], "Beratung": [ADVICE],
+           "Projekte": [f"Quartier {number} am Fluss, Beispielstadt"],
+           "Weitere Module, die Sie auch interessieren könnten": [f"Modul {number + 1}: Ein anderes Modul"],
+           "Literatur": [f"Muster, A. (20{number:02d}):", "Ein Buch., Köln"], "Links": [f"Linktext {number}"]})
+
+
+def tab_texts(number: int, title: str) -> list[list[str]]:
+    """The bodies of a module folder's six tabs, in the order of TABS."""
+    return [
+        web_overview(title, (f"Das Ziel von Modul {number} im Netz.",)),
+        ["Anwenderinnen und Anwender", "", "Kommunen", "", "Zielgruppe", "", "Ältere Menschen", "", "Handlungsfelder", "", "Wohnen"],
+        ["Umsetzung und Durchführung", "", f"Man beginnt in Quartier {number} im Kleinen.", "", "- Erstens", "- Zweitens"],
+        ["Ablauf:", "", "- Planen", f"- Machen {number}"],  # no heading: the tab says which section it is
+        ["Stolpersteine", "", f"Zu wenig Zeit im Quartier {number}.", "", "Bewertung", "", f"Lohnt sich für {number}."],
+        ["Fallbeispiele", "", f"Nachbarschaft {number}", "", "Finanzierung", "", "Kommune", "", "Spenden"],
+    ]
+
+
+def served_site(template: str | None) -> MockSite:
+    """A mock of both sites whose pages are wrapped in `template` (None: the same pages without chrome). The print
+    pages come in the print template's own wrapping, the bare template wraps them too."""
+    wrap = TEMPLATES[template] if template else plain
+    wrap_print = (bare if template == "bare" else print_template) if template else plain
+    site = MockSite()
+    folders = [f"{ROOT}{folder}/" for folder, _ in MODULES]
+    site.pages[ROOT] = ("text/html; charset=utf-8", plain(_links(["Alle Module"] * len(folders), folders), "Modulbaukasten", 0))
+    for (folder, (number, title)), base in zip(MODULES, folders):
+        tabs = [(name, base + (f"{tab}/" if tab else "")) for name, tab in zip(TAB_NAMES, TABS)]
+        for i, body in enumerate(tab_texts(number, title)):
+            text = web_page(title, body, i + 1, len(TABS), footer=False)
+            site.pages[tabs[i][1]] = ("text/html; charset=utf-8", wrap(content_html(text), title, number, (i + 1, len(TABS), tabs)))
+    for number, title in [m for _, m in MODULES] + PRINT_ONLY:
+        site.pages[f"/druck/druck_{number:02d}.html"] = ("text/html; charset=utf-8",
+                                                         wrap_print(content_html(print_text(number, title)), title, number))
+    return site

@@ -53,7 +53,12 @@ class Page(HTMLParser):
 
 def test_coverage_page_of_the_seed(client):
     page = Page(client.get("/coverage").data.decode())
-    header, *rows = page.rows
+    pages_header = page.rows.index(["Modul", "Seite", "Abschnitte", "verworfene Zeilen"])
+    header, *rows = page.rows[:pages_header]
+    # the pages read: the seed, a text page, gave every section it holds and dropped nothing
+    [seed] = page.rows[pages_header + 1:]
+    assert seed[:2] == ["116", "Druckseite"] and seed[3] == "0"
+    assert {"Zielsetzung", "Stolpersteine", "Links"} <= set(seed[2].split(" · ")) and len(seed[2].split(" · ")) == 17
     row_of = {r[0].split()[0]: r for r in rows if r and r[0].split()[0].isdigit()}
     assert set(row_of) == {"116", "35", "69", "75"}
     assert row_of["116"][1:-2].count("✓") == 17 and "–" not in row_of["116"]  # every section but the optional one

@@ -295,6 +295,7 @@ class _Mapper:
                 add(page, QK.webTab, Literal(source.tab))
             if source.page:
                 add(page, QK.pageNumber, Literal(source.page))
+            add(page, QK.droppedLines, Literal(source.dropped))
         for i, reading in enumerate(m.readings, start=1):
             derivation = self.mint.part(m.number, "reading", i)
             add(node, PROV.qualifiedDerivation, derivation)

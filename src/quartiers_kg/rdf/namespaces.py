@@ -101,6 +101,7 @@ class QK(DefinedNamespace):
     taken: URIRef
     webTab: URIRef
     pageNumber: URIRef
+    droppedLines: URIRef
     # properties of other things
     dimension: URIRef
     lowPole: URIRef

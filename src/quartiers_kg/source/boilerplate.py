@@ -55,11 +55,12 @@ def _site(page: LoadedPage) -> tuple[str, str]:
 
 
 def _without(page: LoadedPage, repeated: dict[str, int], site: str, total: int) -> LoadedPage:
-    """Blank the repeated lines at the page's edges: from the top down to its first line of the module's, from the
-    bottom up to its last (the pager's fixed lines do not end the search there)."""
+    """Blank the repeated lines at the page's edges: from the top (after the title the content finder put there) down
+    to its first line of the module's, from the bottom up to its last (the pager's fixed lines do not end it)."""
     lines = page.text.split("\n")
     drop: list[int] = []
-    for i, line in enumerate(lines):
+    top = 1 if page.title and lines[0] == page.title else 0
+    for i, line in enumerate(lines[top:], start=top):
         if line.strip() and match_key(line) not in repeated:
             break
         if line.strip():

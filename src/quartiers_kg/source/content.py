@@ -42,6 +42,7 @@ _CLASS_WORDS = (
 _CLASS_RES = tuple((why, re.compile(words)) for why, words in _CLASS_WORDS)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _CONTAINER_WORDS = re.compile(r"(?:^|[\s_-])(?:content|inhalt|main|maincontent|main-content|primary|page-content)(?:$|[\s_-])")
+_PATH_STEP = re.compile(r"\s*[›»→]\s*|\s+>\s+")
 _PATH = re.compile(r"[›»→>|]|^\s*/|://|^www\.", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"\s+[–—|:·-]\s+|:\s+")
 
@@ -87,12 +88,13 @@ def find_content(doc: etree._Element) -> Content:
         _remove(element)
     pager = _pager(body)
     marked = _marked(body)
+    targets = _link_targets(body)
     candidates = _title_candidates(body, site_names)
     dropped: list[Dropped] = []
     for element, why in _chrome(body, marked):
         dropped.append(_dropped(element, why))
         _remove(element)
-    root = _container(body, marked)
+    root = _container(body, marked, targets)
     for element, why in _skip_links(body, root):
         dropped.append(_dropped(element, why))
         _remove(element)
@@ -114,11 +116,14 @@ def _pager(body: etree._Element) -> etree._Element | None:
     if not hits:
         return None
     node = hits[-1]
-    while (parent := node.getparent()) is not None and parent is not body and parent.tag not in ("main", "article") and all(
-            is_fixed(squash(t)) for t in parent.xpath(".//text()[not(ancestor::a)]") if t.strip()):
+    while (parent := node.getparent()) is not None and parent is not body and parent.tag not in ("main", "article") and _pager_only(parent):
         node = parent
-    lines = _lines(node)
-    _remove(node)
+    parts = [node]
+    while (following := parts[-1].getnext()) is not None and (_pager_only(following) or _tab_name(parts[-1], following)):
+        parts.append(following)  # "Inhalt:" and the tabs as blocks of their own after "Seite X / N"
+    lines = [line for part in parts for line in _lines(part)]
+    for part in parts:
+        _remove(part)
     for other in hits[:-1]:
         if _inside(other, body):
             _remove(other)
@@ -148,6 +153,24 @@ def _remove(element: etree._Element) -> None:
             parent.text = (parent.text or "") + " " + tail
 
 
+def _pager_only(element: etree._Element) -> bool:
+    """An element with nothing but the pager's fixed text, links, and at most one short line of its own: the name of
+    the tab shown, which is no link (the names of some tabs were never seen, so they cannot be known)."""
+    if not isinstance(element.tag, str):
+        return False
+    own = [squash(t) for t in element.xpath(".//text()[not(ancestor::a)]") if t.strip() and not is_fixed(squash(t))]
+    return not own or (len(own) == 1 and _short(own[0]))
+
+
+def _short(text: str) -> bool:
+    return 0 < len(text.split()) <= 8 and not text.endswith(".")
+
+
+def _tab_name(before: etree._Element, element: etree._Element) -> bool:
+    """The sub-page's name after "Inhalt:" (SOURCE-FORMAT.md §8): a few words on their own."""
+    return match_key(before.text_content()).rstrip(":") == "inhalt" and _short(squash(element.text_content()))
+
+
 def _lines(element: etree._Element) -> list[str]:
     return [squash(t) for t in element.itertext() if t.strip()]
 
@@ -158,7 +181,7 @@ def _marked(body: etree._Element) -> set[etree._Element]:
     for element in body.iter(*_BLOCKS):
         if element in marked or any(a.tag == "a" for a in element.iterancestors()):
             continue
-        if is_marker(squash(element.text_content())):
+        if is_marker(squash(" ".join(element.xpath(".//text()[not(ancestor::a)]")))):
             marked.add(element)
             marked.update(element.iterancestors())
     return marked
@@ -179,9 +202,19 @@ def _why_chrome(element: etree._Element) -> tuple[str, bool] | None:
         return _TAGS[tag], True
     if tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in element.iterancestors()):
         return ("site header" if tag == "header" else "site footer"), False
+    if _is_breadcrumb(element):
+        return "breadcrumb", True
     names = f"{element.get('id', '')} {element.get('class', '')}".lower()
     why = next((why for why, words in _CLASS_RES if words.search(names)), None) if names.strip() else None
     return (why, False) if why else None
+
+
+def _is_breadcrumb(element: etree._Element) -> bool:
+    """Links in a path: three steps or more, each a few words, apart by › » → or >."""
+    if element.find(".//a") is None and element.tag != "a":
+        return False
+    steps = _PATH_STEP.split(squash(element.text_content()))
+    return len(steps) >= 3 and all(0 < len(step.split()) <= 6 for step in steps)
 
 
 def _chrome(body: etree._Element, marked: set[etree._Element]) -> list[tuple[etree._Element, str]]:
@@ -201,12 +234,13 @@ def _chrome(body: etree._Element, marked: set[etree._Element]) -> list[tuple[etr
     return found
 
 
-def _container(body: etree._Element, marked: set[etree._Element]) -> etree._Element:
-    """The element holding the module: <main> (or role=main), else an <article>, else an element whose id or class
-    says content; among several, the one holding most of the template's fixed text, then most text. The body when
-    the page names none."""
+def _container(body: etree._Element, marked: set[etree._Element], targets: list[etree._Element]) -> etree._Element:
+    """The element holding the module: <main> (or role=main), else where a link on the page skips to, else an
+    <article>, else an element whose id or class says content; among several, the one holding most of the template's
+    fixed text, then most text. The body when the page names none."""
     kinds = (
         [e for e in body.iter("main")] + [e for e in body.iter() if (e.get("role") or "").lower() == "main"],
+        [e for e in targets if _inside(e, body)],
         list(body.iter("article")),
         [e for e in body.iter() if isinstance(e.tag, str) and _CONTAINER_WORDS.search(f"{e.get('id', '')} {e.get('class', '')}".lower())],
     )
@@ -218,6 +252,13 @@ def _container(body: etree._Element, marked: set[etree._Element]) -> etree._Elem
             if best is None or _markers_in(score, marked) > _markers_in(best, marked):
                 best = score
     return best if best is not None else body
+
+
+def _link_targets(body: etree._Element) -> list[etree._Element]:
+    """The elements that links on the page point to ("#inhalt"): a skip link's target is the content."""
+    ids = {e.get("id"): e for e in body.iter() if isinstance(e.tag, str) and e.get("id")}
+    hrefs = (a.get("href") or "" for a in body.iter("a"))
+    return list(dict.fromkeys(ids[h[1:]] for h in hrefs if h.startswith("#") and h[1:] in ids))
 
 
 def _markers_in(element: etree._Element, marked: set[etree._Element]) -> int:

@@ -39,13 +39,15 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class LoadedPage:
-    """A source file's text, ready for its reader: the module's text of an HTML page, what was dropped on the way
-    (the site's chrome, by the page's markup and then by the boilerplate net), and a charset warning."""
+    """A source file's text, ready for its reader: the module's text of an HTML page (`title`: the heading found
+    as its title, on the first line), what was dropped on the way (the site's chrome, by the page's markup and then
+    by the boilerplate net), and a charset warning."""
 
     file: SourceFile
     name: str
     text: str
     sha256: str
+    title: str | None = None
     dropped: tuple[Dropped, ...] = ()
     warning: str | None = None
 
@@ -68,7 +70,7 @@ def load_source(file: SourceFile, shown_as: str | None = None) -> LoadedPage:
         return LoadedPage(file, name, decode(data, name), hashlib.sha256(data).hexdigest())
     markup, guessed = _markup(data, name, file.charset)
     page = read_html(markup)
-    return LoadedPage(file, name, page.text, hashlib.sha256(data).hexdigest(), page.dropped, guessed)
+    return LoadedPage(file, name, page.text, hashlib.sha256(data).hexdigest(), page.title, page.dropped, guessed)
 
 
 def parse_loaded(page: LoadedPage, number: int | None = None) -> ParsedPage:

@@ -16,9 +16,11 @@ _BLOCKS = {"p", "div", "section", "article", "main", "h1", "h2", "h3", "h4", "h5
 
 @dataclass(frozen=True)
 class PageText:
-    """What an HTML page gave: the module's text, and the blocks dropped as the site's chrome."""
+    """What an HTML page gave: the module's text (its title heading, if found, on the first line), and the blocks
+    dropped as the site's chrome."""
 
     text: str
+    title: str | None = None
     dropped: tuple[Dropped, ...] = ()
 
 
@@ -39,7 +41,7 @@ def read_html(markup: str) -> PageText:
         parent.remove(content.title)
         if tail and tail.strip():
             parent.text = (parent.text or "") + tail
-    return PageText(_tidy(title + "\n\n" + _layout(content.root)), content.dropped)
+    return PageText(_tidy(title + "\n\n" + _layout(content.root)), title or None, content.dropped)
 
 
 def html_to_text(markup: str) -> str:

@@ -20,7 +20,8 @@ MARKS = {"read": "✓", "cut-off": "✂", "missing": "–"}
 
 @bp.route("/coverage")
 def coverage():
-    """Modules × sections with totals (HTML), or the named query coverage's rows (CSV, JSON, … by Accept or format=)."""
+    """Modules × sections with totals and every page read with what it gave (HTML), or the named query coverage's rows
+    (CSV, JSON, … by Accept or format=)."""
     query = queries()["coverage"]
     cfg = settings()
     found = answer(query.text, cfg.max_rows * 10)
@@ -39,5 +40,9 @@ def coverage():
     listed = sorted(modules.values(), key=lambda m: m["number"])
     read = [m for m in listed if m["pages"]]
     totals = {c["iri"]: {state: sum(1 for m in read if m["cells"].get(c["iri"]) == state) for state in MARKS} for c in columns}
+    pages = answer(queries()["source-pages"].text, cfg.max_rows * 10)
+    page_names = [v.value for v in pages.variables]
+    page_rows = [{name: (term.value if term is not None else None) for name, term in zip(page_names, values)} for values in pages.rows]
     return render_template("coverage.html", columns=columns, rows=listed, totals=totals, marks=MARKS,
-                           read=len(read), unread=len(listed) - len(read), truncated=found.truncated)
+                           read=len(read), unread=len(listed) - len(read), truncated=found.truncated or pages.truncated,
+                           pages=page_rows, dropped=sum(int(p["droppedLines"] or 0) for p in page_rows))
