@@ -176,6 +176,53 @@ def bare(content: str, title: str, number: int, pager: Pager | None = None) -> s
 """
 
 
+def blog(content: str, title: str, number: int, pager: Pager | None = None) -> str:
+    """A blog-style theme: the site's title a paragraph, the menu a <nav>, the module in <main><article> with an
+    entry header and an entry footer of its own (edit and share links), widgets beside it, a colophon."""
+    pager_html = f'<div class="page-links">{" ".join(_pager(*pager))}</div>' if pager else ""
+    content = content.replace("<h1>", '<header class="entry-header"><h1 class="entry-title">', 1).replace("</h1>", "</h1></header>", 1)
+    return f"""<!doctype html><html lang="de-DE"><head><meta charset="UTF-8"><title>{html.escape(title)} &#8211; {SITE}</title></head>
+<body class="page-template-default page">
+<div id="page" class="site">
+<a class="skip-link screen-reader-text" href="#primary">Zum Inhalt springen</a>
+<header id="masthead" class="site-header"><div class="site-branding"><p class="site-title"><a href="/" rel="home">{SITE}</a></p></div>
+<nav id="site-navigation" class="main-navigation"><button class="menu-toggle">Menü</button>{_links(MENU)}</nav></header>
+<div id="content" class="site-content"><div id="primary" class="content-area"><main id="main" class="site-main">
+<article id="post-{number}" class="page type-page status-publish">
+{content}
+<div class="entry-content-footer">{pager_html}</div>
+<footer class="entry-footer"><span class="share">Teilen</span></footer>
+</article></main></div>
+<aside id="secondary" class="widget-area"><section class="widget"><h2 class="widget-title">Weitere Module</h2>{_sidebar()}</section>
+<section class="widget"><p>{COOKIE}</p></section></aside>
+</div>
+<footer id="colophon" class="site-footer"><div class="site-info">{COPYRIGHT} · {_links(FOOTER_LINKS)}</div></footer>
+</div>
+<div id="cookie-law-info-bar"><span>{COOKIE} <a role="button" class="cli_action_button">Alle akzeptieren</a></span></div>
+</body></html>
+"""
+
+
+def tables(content: str, title: str, number: int, pager: Pager | None = None) -> str:
+    """A site of the early 2000s: the whole page in an ASP.NET <form>, laid out by a table, the menu a cell of links,
+    the title a <h2> under a logo <h1>, no ids that say anything."""
+    pager_html = f"<p>{' '.join(_pager(*pager))}</p>" if pager else ""
+    content = content.replace("<h1>", "<h2>", 1).replace("</h1>", "</h2>", 1)
+    menu = "<br>".join(f'<a href="/{t.casefold()}/">{t}</a>' for t in MENU)
+    return f"""<html><head><title>{SITE} - {html.escape(title)}</title></head>
+<body><form name="aspnetForm" method="post" action="./default.aspx" id="aspnetForm">
+<input type="hidden" name="__VIEWSTATE" value="abc">
+<table width="100%"><tr><td colspan="2"><h1>{SITE}</h1></td></tr>
+<tr><td class="links" width="180">{menu}<br><br><a href="/modulbaukasten/">Sie sind hier: Startseite &gt; Modulbaukasten &gt; Modul {number}</a></td>
+<td class="rechts" valign="top">
+{content}
+{pager_html}
+</td></tr>
+<tr><td colspan="2" class="unten">{" | ".join(f'<a href="/{t.casefold()}/">{t}</a>' for t in FOOTER_LINKS)}<br>{COPYRIGHT}</td></tr></table>
+</form></body></html>
+"""
+
+
 def plain(content: str, title: str, number: int, pager: Pager | None = None) -> str:
     """The same page without chrome: the module's text, the tab links a crawler follows, the pager as paragraphs."""
     links = "<nav>" + _links([name for name, _ in pager[2]], [href for _, href in pager[2]]) + "</nav>" if pager else ""
@@ -185,7 +232,7 @@ def plain(content: str, title: str, number: int, pager: Pager | None = None) -> 
 
 CHROME_VALUES = MENU + FOOTER_LINKS + ["Weitere Module", "Suchen", "Anwender und Zielgruppe"]
 
-TEMPLATES = {"semantic": semantic, "divs": divs, "bare": bare}
+TEMPLATES = {"semantic": semantic, "divs": divs, "bare": bare, "blog": blog, "tables": tables}
 
 # the modules of the served site: a folder of six tabs each, and a print page; 41 has only a print page
 MODULES = [("modul-07-testmodul", (7, "Testmodul Sieben")), ("modul-09-zweites-modul", (9, "Zweites Modul")),

@@ -19,7 +19,7 @@ from quartiers_kg.store import GraphStore
 from .mocksite import ROOT, serving
 from .served import ADVICE, CHROME_PHRASES, CHROME_VALUES, MODULES, PRINT_ONLY, served_site
 
-TEMPLATES = ["semantic", "divs", "bare"]
+TEMPLATES = ["semantic", "divs", "bare", "blog", "tables"]
 # what differs between the same page with and without chrome: its bytes, when it was fetched, its line numbers
 PROVENANCE = {QK.sha256, QK.firstLine, QK.lastLine, QK.droppedLines, PAV.retrievedOn}
 

@@ -19,7 +19,7 @@ from .headings import section_of
 from .text import match_key, squash
 
 _NO_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "map")
-_FORM = ("form", "button", "input", "select", "textarea", "label", "option")
+_CONTROLS = ("button", "input", "select", "textarea", "label", "option")  # a <form> may wrap a whole page (ASP.NET)
 _SECTIONING = ("article", "main", "section", "aside", "nav")  # a header or footer inside these is the content's own
 _BLOCKS = ("p", "div", "li", "dd", "dt", "td", "th", "blockquote", "section", "article", "h1", "h2", "h3", "h4",
            "h5", "h6", "strong", "b", "span")
@@ -32,8 +32,8 @@ _CLASS_WORDS = (
     ("cookie notice or dialog", r"cookie|consent|gdpr|dsgvo|privacy-?(?:banner|notice)|modal|popup|overlay"),
     ("hidden", r"sr-only|screen-?reader|visually-?hidden|invisible|\bhidden\b|\bhide\b"),
     ("skip link", r"skip|sprung"),
-    ("navigation", r"nav|menu|breadcrumb|rootline|brotkr[uü]m|pager|pagination|pagebrowser|seitenbl[aä]tter|\btabs?\b"),
-    ("sidebar", r"sidebar|seitenleiste|marginal|\baside\b|\bteaser|related-(?:links|pages|modules)"),
+    ("navigation", r"nav|menu|breadcrumb|rootline|brotkr[uü]m|pager|pagination|pagebrowser|seitenbl[aä]tter"),
+    ("sidebar", r"sidebar|seitenleiste|marginal|\baside\b|\bteaser"),
     ("site header", r"header|masthead|\bkopf|\blogo|\bbrand|topbar|\btop\b"),
     ("site footer", r"footer|\bfuss|\bfu[ßs]zeile|\bbottom\b|copyright|imprint"),
     ("page tools", r"share|social|print(?:link|button|version)?\b|toolbar|\btools?\b|to-?top|back-?to"),
@@ -42,6 +42,7 @@ _CLASS_WORDS = (
 _CLASS_RES = tuple((why, re.compile(words)) for why, words in _CLASS_WORDS)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _CONTAINER_WORDS = re.compile(r"(?:^|[\s_-])(?:content|inhalt|main|maincontent|main-content|primary|page-content)(?:$|[\s_-])")
+_BRAND = re.compile(r"logo|brand|site-?title|site-?name|sitename")
 _PATH_STEP = re.compile(r"\s*[›»→]\s*|\s+>\s+")
 _PATH = re.compile(r"[›»→>|]|^\s*/|://|^www\.", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"\s+[–—|:·-]\s+|:\s+")
@@ -90,6 +91,8 @@ def find_content(doc: etree._Element) -> Content:
     marked = _marked(body)
     targets = _link_targets(body)
     candidates = _title_candidates(body, site_names)
+    for anchor in [*candidates, *body.iter("main", "article")]:
+        marked.update([anchor, *anchor.iterancestors()])
     dropped: list[Dropped] = []
     for element, why in _chrome(body, marked):
         dropped.append(_dropped(element, why))
@@ -188,22 +191,25 @@ def _marked(body: etree._Element) -> set[etree._Element]:
 
 
 def _why_chrome(element: etree._Element) -> tuple[str, bool] | None:
-    """Why an element is the site's, and whether that is certain (a landmark, a role, a form, hidden) or a guess (a
-    header or footer tag, an id or class); None if nothing says so."""
+    """Why an element is the site's, and whether that is certain (a menu, a sidebar or a dialog by tag or role, a form
+    control, a path of links) or a guess (hidden, a form, a header or footer tag, an id or class); None if nothing
+    says so. Hidden blocks are a guess: a template may hide the module's own tabs until they are chosen."""
     tag = element.tag if isinstance(element.tag, str) else ""
-    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style", "")):
-        return "hidden", True
-    if tag in _FORM:
+    if tag in _CONTROLS:
         return "form", True
     role = (element.get("role") or "").strip().lower()
     if role in _ROLES:
         return _ROLES[role], role not in ("banner", "contentinfo")
     if tag in _TAGS:
         return _TAGS[tag], True
-    if tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in element.iterancestors()):
-        return ("site header" if tag == "header" else "site footer"), False
     if _is_breadcrumb(element):
         return "breadcrumb", True
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or _HIDDEN_STYLE.search(element.get("style", "")):
+        return "hidden", False
+    if tag == "form":
+        return "form", False
+    if tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in element.iterancestors()):
+        return ("site header" if tag == "header" else "site footer"), False
     names = f"{element.get('id', '')} {element.get('class', '')}".lower()
     why = next((why for why, words in _CLASS_RES if words.search(names)), None) if names.strip() else None
     return (why, False) if why else None
@@ -213,21 +219,23 @@ def _is_breadcrumb(element: etree._Element) -> bool:
     """Links in a path: three steps or more, each a few words, apart by › » → or >."""
     if element.find(".//a") is None and element.tag != "a":
         return False
-    steps = _PATH_STEP.split(squash(element.text_content()))
+    steps = _PATH_STEP.split(squash(" ".join(element.itertext())))
     return len(steps) >= 3 and all(0 < len(step.split()) <= 6 for step in steps)
 
 
 def _chrome(body: etree._Element, marked: set[etree._Element]) -> list[tuple[etree._Element, str]]:
     """The outermost chrome elements. What is certain goes whatever it holds; a guess is not trusted for an element
-    holding the template's fixed text."""
+    holding the template's fixed text, a title heading or a <main> or <article> (`marked`), or most of the page's
+    text (a form or a "top" div around the whole page)."""
     found = []
     stack = list(body)
+    half = len(squash(body.text_content())) / 2
     while stack:
         element = stack.pop(0)
         if not isinstance(element.tag, str):
             continue
         why = _why_chrome(element)
-        if why and (why[1] or element not in marked):
+        if why and (why[1] or (element not in marked and len(squash(element.text_content())) <= half)):
             found.append((element, why[0]))
         else:
             stack[:0] = list(element)
@@ -288,24 +296,39 @@ def _before(element: etree._Element, root: etree._Element) -> bool:
 
 
 def _site_names(doc: etree._Element) -> set[str]:
-    """What the page calls its site: the parts of <title>, and the logo's text."""
-    names = set()
+    """What the page calls its site: the logo's text and alternative text, what the header's brand says, and a part
+    of <title> ("Modul – Site") that the copyright line names (the other part is the module's)."""
+    names = {match_key(image.get("alt")) for image in doc.iter("img") if image.get("alt")}
+    for element in doc.iter():
+        ident = f"{element.get('id', '')} {element.get('class', '')}".lower() if isinstance(element.tag, str) else ""
+        if _BRAND.search(ident) and len(squash(element.text_content()).split()) <= 8:
+            names.add(match_key(element.text_content()))
     title = doc.find(".//title")
     if title is not None and title.text:
-        parts = [p for p in _TITLE_PARTS.split(title.text) if p.strip()]
-        if len(parts) > 1:
-            names.update(match_key(p) for p in parts)
-    for image in doc.iter("img"):
-        if image.get("alt"):
-            names.add(match_key(image.get("alt")))
+        rights = " ".join(match_key(t) for t in doc.xpath("//body//text()[contains(., '©') or contains(., 'Copyright')]"))
+        names.update(key for key in map(match_key, _TITLE_PARTS.split(title.text)) if key and key in rights)
     return names
 
 
 def _title_candidates(body: etree._Element, site_names: set[str]) -> list[etree._Element]:
-    """The <h1> headings that can be the module's title, in page order: not in a menu, sidebar, form, footer or
-    dialog, and not the site's name, a breadcrumb, a path, an address or a heading of the template."""
+    """The headings that can be the module's title, in page order: the <h1>s, or where none can, the <h2>s before
+    the template's first heading; not in a menu, sidebar, dialog or footer, and not the site's name, a breadcrumb, a
+    path, an address or a heading of the template."""
+    found = _titles(body.iter("h1"), site_names)
+    if not found:
+        before = []
+        for element in body.iter():
+            if element.tag in _BLOCKS and is_marker(squash(element.text_content())):
+                break
+            if element.tag == "h2":
+                before.append(element)
+        found = _titles(before, site_names)
+    return found
+
+
+def _titles(headings, site_names: set[str]) -> list[etree._Element]:
     found = []
-    for heading in body.iter("h1"):
+    for heading in headings:
         chain = [heading, *heading.iterancestors()]
         if any((why := _why_chrome(e)) and (why[1] or why[0] == "site footer") for e in chain):
             continue
