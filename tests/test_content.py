@@ -34,6 +34,15 @@ def test_the_title_is_the_contents_heading_not_the_sites_name_a_path_or_an_addre
     assert page.module.title == "Netzwerkarbeit" and page.module.objective == "Ein Ziel."
 
 
+def test_the_content_is_where_the_skip_link_leads_not_where_the_link_back_up_does():
+    markup = """<html><body><div id="top"><a href="#inhalt">Zum Inhalt</a><div><p>Eine Spalte ohne Namen.</p></div>
+        <div id="inhalt"><h1>Modul X</h1><h2>Zielsetzung</h2><p>Ziel.</p></div>
+        <p><a href="#top">Nach oben</a></p></div></body></html>"""
+    page = read_html(markup)
+    assert page.text == "Modul X\n\nZielsetzung\n\nZiel."
+    assert {d.why for d in page.dropped} == {"skip link", "outside the main content"}
+
+
 def test_a_title_band_above_the_content_is_still_the_title(tmp_path):
     markup = """<html><body><header class="site"><a href="/">Logo</a></header>
         <div class="page-title"><h1>Modul Quartiersbegehung</h1></div>

@@ -263,10 +263,17 @@ def _container(body: etree._Element, marked: set[etree._Element], targets: list[
 
 
 def _link_targets(body: etree._Element) -> list[etree._Element]:
-    """The elements that links on the page point to ("#inhalt"): a skip link's target is the content."""
-    ids = {e.get("id"): e for e in body.iter() if isinstance(e.tag, str) and e.get("id")}
-    hrefs = (a.get("href") or "" for a in body.iter("a"))
-    return list(dict.fromkeys(ids[h[1:]] for h in hrefs if h.startswith("#") and h[1:] in ids))
+    """The elements that links on the page skip forward to ("#inhalt"): a skip link's target is the content. A link
+    back up ("Nach oben", "#top") points at no content."""
+    order = {e: i for i, e in enumerate(body.iter())}
+    ids = {e.get("id"): e for e in order if isinstance(e.tag, str) and e.get("id")}
+    found = []
+    for link in body.iter("a"):
+        href = link.get("href") or ""
+        target = ids.get(href[1:]) if href.startswith("#") else None
+        if target is not None and order[target] > order[link] and not _inside(link, target):
+            found.append(target)
+    return list(dict.fromkeys(found))
 
 
 def _markers_in(element: etree._Element, marked: set[etree._Element]) -> int:
