@@ -43,6 +43,14 @@ def test_the_content_is_where_the_skip_link_leads_not_where_the_link_back_up_doe
     assert {d.why for d in page.dropped} == {"skip link", "outside the main content"}
 
 
+def test_a_list_of_links_before_the_modules_text_is_a_menu_after_it_the_modules_own():
+    links = "<ul>" + "".join(f'<li><a href="/{i}/">Punkt {i}</a></li>' for i in range(4)) + "</ul>"
+    markup = f"<body><main><h1>Modul X</h1>{links}<h2>Zielsetzung</h2><p>Ziel.</p><h2>Links</h2>{links}</main></body>"
+    page = read_html(markup)
+    assert page.text.count("Punkt 0") == 1 and page.text.endswith("Links\n\n- Punkt 0\n- Punkt 1\n- Punkt 2\n- Punkt 3")
+    assert [d.why for d in page.dropped] == ["navigation"]
+
+
 def test_a_title_band_above_the_content_is_still_the_title(tmp_path):
     markup = """<html><body><header class="site"><a href="/">Logo</a></header>
         <div class="page-title"><h1>Modul Quartiersbegehung</h1></div>

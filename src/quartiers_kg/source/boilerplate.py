@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from .content import Dropped
 from .files import LoadedPage, number_of
 from .fixed import is_fixed
-from .text import match_key
+from .text import Line, list_marker, match_key
 from .web import place_of
 
 MIN_PAGES = 4  # a site of fewer pages says too little of what repeats
@@ -36,7 +36,7 @@ def drop_repeated(pages: list[LoadedPage]) -> list[LoadedPage]:
         pages_with: dict[str, int] = defaultdict(int)
         modules_with: dict[str, set] = defaultdict(set)
         for i in members:
-            for key in {match_key(line) for line in pages[i].text.split("\n") if line.strip() and not is_fixed(line)}:
+            for key in _keys(pages[i]):
                 pages_with[key] += 1
                 modules_with[key].add(numbers[i])
         repeated = {key: n for key, n in pages_with.items() if 2 * n > len(members) and len(modules_with[key]) >= MIN_MODULES}
@@ -44,6 +44,18 @@ def drop_repeated(pages: list[LoadedPage]) -> list[LoadedPage]:
             for i in members:
                 out[i] = _without(pages[i], repeated, f"{site} {kind} pages", len(members))
     return out
+
+
+def _key(line: str) -> str:
+    """A line as the net compares it: list markers off, spaces, case, quotes and dashes alike."""
+    return match_key(list_marker(Line(0, line.strip(), line)) or line)
+
+
+def _keys(page: LoadedPage) -> set[str]:
+    """The page's lines and the pieces of the blocks the content finder dropped, which are counted too: a finder that
+    drops a menu on one page and not on another leaves it repeated all the same."""
+    lines = page.text.split("\n") + [piece for block in page.dropped for piece in block.pieces]
+    return {_key(line) for line in lines if line.strip() and not is_fixed(line)}
 
 
 def _site(page: LoadedPage) -> tuple[str, str]:
@@ -61,18 +73,18 @@ def _without(page: LoadedPage, repeated: dict[str, int], site: str, total: int) 
     drop: list[int] = []
     top = 1 if page.title and lines[0] == page.title else 0
     for i, line in enumerate(lines[top:], start=top):
-        if line.strip() and match_key(line) not in repeated:
+        if line.strip() and _key(line) not in repeated:
             break
         if line.strip():
             drop.append(i)
     for i in range(len(lines) - 1, -1, -1):
-        if lines[i].strip() and match_key(lines[i]) not in repeated and not is_fixed(lines[i]):
+        if lines[i].strip() and _key(lines[i]) not in repeated and not is_fixed(lines[i]):
             break
-        if lines[i].strip() and match_key(lines[i]) in repeated and i not in drop:
+        if lines[i].strip() and _key(lines[i]) in repeated and i not in drop:
             drop.append(i)
     if not drop:
         return page
-    dropped = tuple(Dropped(f"on {repeated[match_key(lines[i])]} of {total} {site}", lines[i].strip(), 1) for i in sorted(drop))
+    dropped = tuple(Dropped(f"on {repeated[_key(lines[i])]} of {total} {site}", (lines[i].strip(),)) for i in sorted(drop))
     for i in drop:
         lines[i] = ""
     return replace(page, text="\n".join(lines), dropped=page.dropped + dropped)

@@ -50,11 +50,18 @@ _TITLE_PARTS = re.compile(r"\s+[–—|:·-]\s+|:\s+")
 
 @dataclass(frozen=True)
 class Dropped:
-    """A block of the page that is not the module's, why, and its text."""
+    """A block of the page that is not the module's, why, and the pieces of text it held (each a line or more)."""
 
     why: str
-    text: str
-    lines: int  # the pieces of text it held, each a line or more of the page's text
+    pieces: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " · ".join(self.pieces)
+
+    @property
+    def lines(self) -> int:
+        return len(self.pieces)
 
 
 @dataclass(frozen=True)
@@ -88,7 +95,8 @@ def find_content(doc: etree._Element) -> Content:
     for element in list(body.iter(*_NO_TEXT)):
         _remove(element)
     pager = _pager(body)
-    marked = _marked(body)
+    fixed = _marked(body)
+    marked = set(fixed)
     targets = _link_targets(body)
     candidates = _title_candidates(body, site_names)
     for anchor in [*candidates, *body.iter("main", "article")]:
@@ -98,7 +106,7 @@ def find_content(doc: etree._Element) -> Content:
         dropped.append(_dropped(element, why))
         _remove(element)
     root = _container(body, marked, targets)
-    for element, why in _skip_links(body, root):
+    for element, why in _skip_links(body, root) + _link_lists_before(root, fixed):
         dropped.append(_dropped(element, why))
         _remove(element)
     title = next((h for h in candidates if _inside(h, root) and _inside(h, body)), None)
@@ -137,8 +145,7 @@ def _pager(body: etree._Element) -> etree._Element | None:
 
 
 def _dropped(element: etree._Element, why: str) -> Dropped:
-    lines = _lines(element)
-    return Dropped(why, " · ".join(lines), len(lines))
+    return Dropped(why, tuple(_lines(element)))
 
 
 def _remove(element: etree._Element) -> None:
@@ -291,6 +298,21 @@ def _skip_links(body: etree._Element, root: etree._Element) -> list[tuple[etree.
         if place and (place[0] is root or _inside(root, place[0])):
             found.append((link, "skip link"))
     return found
+
+
+def _link_lists_before(root: etree._Element, fixed: set[etree._Element]) -> list[tuple[etree._Element, str]]:
+    """Lists of nothing but links (three or more) before the template's first fixed text (`fixed`: the blocks that
+    hold it, and their ancestors): a menu of tabs or pages at the top of the content. After it, such a list is the
+    module's (its links, related modules); on a page without fixed text nothing tells, and nothing is dropped."""
+    found = []
+    for element in root.iter():
+        if element in fixed and not any(child in fixed for child in element):
+            return found
+        items = element.findall("li") if element.tag in ("ul", "ol") else []
+        if len(items) >= 3 and all(squash(" ".join(li.xpath(".//text()[not(ancestor::a)]"))) == "" and squash(li.text_content())
+                                   for li in items) and not any(_inside(element, f) for f, _ in found):
+            found.append((element, "navigation"))
+    return []
 
 
 def _inside(element: etree._Element, ancestor: etree._Element) -> bool:
