@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
-from quartiers_kg.source import SourceFile, read_source
+from quartiers_kg.source import SourceFile, parse_page, read_source
 from quartiers_kg.source.boilerplate import drop_repeated
 from quartiers_kg.source.files import load_source
 from quartiers_kg.source.html import read_html
@@ -94,6 +95,26 @@ def test_text_pages_and_plain_html_lose_nothing(tmp_path, seed_text):
     assert seed.text == seed_text and not seed.dropped
     plain = read_html("<h1>Modul X</h1><p>Zielsetzung</p><p>Ein  Ziel<br>zwei Zeilen.</p>")
     assert plain.text == "Modul X\n\nZielsetzung\n\nEin  Ziel\nzwei Zeilen." and not plain.dropped
+
+
+@pytest.mark.parametrize(("cut", "fragment"), [("Stift", "Stift"), ("Stiftungen</p", None), ("Stiftungen</p><h2>Bera", "Bera")])
+def test_a_page_cut_off_in_the_middle_keeps_no_fragment_as_a_value(tmp_path, cut, fragment):
+    markup = semantic(content_html(print_text(30, "Netzwerkarbeit")), "Netzwerkarbeit", 30)
+    markup = markup[: markup.index("Stiftungen")] + cut
+    page = read_source(SourceFile(saved(tmp_path, markup), PRINT.format(30)))
+    assert page.module.funding == (("Kommune",) if fragment == "Stift" else ("Kommune", "Stiftungen"))
+    assert page.module.incomplete and page.module.cut_off == "funding" and not page.module.extra_sections
+    cut_in = [p.message for p in page.problems if "the page was cut off in" in p.message]
+    assert cut_in == ([f"the page was cut off in {fragment!r}: not taken as a value"] if fragment else [])
+
+
+def test_a_text_page_cut_off_in_a_pole_or_a_heading_is_read_up_to_there():
+    text = print_text(30, "Netzwerkarbeit")
+    in_pole = parse_page(text[: text.index("personalintensiv") + 5], 30)
+    assert in_pole.module.cut_off == "assessment"
+    assert any("ends in the middle of its pole" in p.message for p in in_pole.problems)
+    in_heading = parse_page(text[: text.index("Nutzerinnen- und Nutzerkommentare") + 20], 30)
+    assert in_heading.module.cut_off == "advice" and not in_heading.module.extra_sections
 
 
 def _page(tmp_path, number: int, tab: str, body: str):

@@ -75,8 +75,9 @@ class Content:
 
 
 def parse_html(markup: str) -> etree._Element:
-    """The page as a tree; broken markup is repaired the way browsers do, an XML declaration is ignored."""
-    markup = re.sub(r"^\s*<\?xml[^>]*\?>", "", markup)
+    """The page as a tree; broken markup is repaired the way browsers do, an XML declaration is ignored, and so is a
+    tag the page was cut off in."""
+    markup = re.sub(r"<[^<>]*$", "", re.sub(r"^\s*<\?xml[^>]*\?>", "", markup))
     if not markup.strip():
         markup = "<html><body></body></html>"
     doc = lxml_html.document_fromstring(markup)

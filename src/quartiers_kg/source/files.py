@@ -50,6 +50,7 @@ class LoadedPage:
     title: str | None = None
     dropped: tuple[Dropped, ...] = ()
     warning: str | None = None
+    fragment: bool = False  # an HTML page cut off in the middle of its last line
 
     @property
     def dropped_lines(self) -> int:
@@ -70,7 +71,7 @@ def load_source(file: SourceFile, shown_as: str | None = None) -> LoadedPage:
         return LoadedPage(file, name, decode(data, name), hashlib.sha256(data).hexdigest())
     markup, guessed = _markup(data, name, file.charset)
     page = read_html(markup)
-    return LoadedPage(file, name, page.text, hashlib.sha256(data).hexdigest(), page.title, page.dropped, guessed)
+    return LoadedPage(file, name, page.text, hashlib.sha256(data).hexdigest(), page.title, page.dropped, guessed, page.fragment)
 
 
 def parse_loaded(page: LoadedPage, number: int | None = None) -> ParsedPage:
@@ -88,7 +89,8 @@ def parse_loaded(page: LoadedPage, number: int | None = None) -> ParsedPage:
     if number is None:
         raise SourcePageError(name, None, "no module number: name the file druck_<n>.txt, give --number or --url")
     source = SourceInfo(name, url or PRINT_URL.format(number=number), page.sha256, file.retrieved, dropped=page.dropped_lines)
-    parsed = parse_web_page(page.text, url, name, source) if place else parse_page(page.text, number, path=name, source=source)
+    parsed = (parse_web_page(page.text, url, name, source, page.fragment) if place
+              else parse_page(page.text, number, path=name, source=source, fragment=page.fragment))
     if page.warning:
         parsed = replace(parsed, problems=(Problem(None, page.warning),) + parsed.problems)
     return parsed

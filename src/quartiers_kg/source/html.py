@@ -3,6 +3,7 @@ and list items (`  1.` or `- `) on lines of their own, blocks apart by a blank l
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -22,6 +23,7 @@ class PageText:
     text: str
     title: str | None = None
     dropped: tuple[Dropped, ...] = ()
+    fragment: bool = False  # the page was cut off in the middle of its last line
 
 
 def read_html(markup: str) -> PageText:
@@ -41,7 +43,14 @@ def read_html(markup: str) -> PageText:
         parent.remove(content.title)
         if tail and tail.strip():
             parent.text = (parent.text or "") + tail
-    return PageText(_tidy(title + "\n\n" + _layout(content.root)), title or None, content.dropped)
+    return PageText(_tidy(title + "\n\n" + _layout(content.root)), title or None, content.dropped, _cut_in_text(markup))
+
+
+def _cut_in_text(markup: str) -> bool:
+    """Whether the page ends in the middle of a text: then its last line is a fragment. A page cut off in a tag ends
+    after a whole text."""
+    end = markup.rstrip()
+    return bool(end) and not end.endswith(">") and re.search(r"<[^<>]*$", end) is None
 
 
 def html_to_text(markup: str) -> str:

@@ -46,8 +46,10 @@ class _Section:
     body: list[Line] = field(default_factory=list)
 
 
-def parse_page(text: str, number: int, path: str = "<page>", source: SourceInfo | None = None) -> ParsedPage:
-    """Parse the text of one print page into a Module and the problems found.
+def parse_page(text: str, number: int, path: str = "<page>", source: SourceInfo | None = None,
+               fragment: bool = False) -> ParsedPage:
+    """Parse the text of one print page into a Module and the problems found; `fragment`: the page is known to end
+    in the middle of its last line.
 
     Raises SourcePageError for a page that is not a module page or holds a value outside the
     template's value sets; everything else becomes a Problem and the data that could be read.
@@ -63,6 +65,8 @@ def parse_page(text: str, number: int, path: str = "<page>", source: SourceInfo 
         title = m.group(1).strip()
         start = filled[0].number
     preamble, sections = _split_sections(lines[start:], ctx)
+    if fragment:
+        _without_fragment(sections, ctx)
     if title is None and not sections:
         return _stripped(lines, number, ctx, source)
     if title is None:
@@ -113,6 +117,7 @@ def _split_sections(lines: list[Line], ctx: Context) -> tuple[list[Line], list[_
     sections: list[_Section] = []
     by_key: dict[str, _Section] = {}
     current: _Section | None = None
+    last = max((i for i, line in enumerate(lines) if line.text), default=-1)
     for i, line in enumerate(lines):
         key = section_of(line.text) if line.text and not line.indented else None
         if key:
@@ -124,13 +129,26 @@ def _split_sections(lines: list[Line], ctx: Context) -> tuple[list[Line], list[_
                 current = by_key[key] = _Section(key, line.text, line.number)
                 sections.append(current)
             continue
-        if current is not None and current.key not in LIST_SECTIONS and _alone(lines, i) and looks_like_heading(line.text):
+        if (current is not None and current.key not in LIST_SECTIONS and _alone(lines, i) and looks_like_heading(line.text)
+                and i < last):  # a cut-off page's last line is a fragment, not a heading (SOURCE-FORMAT.md §11)
             ctx.warn(line.number, f"unknown heading '{line.text}': kept as an extra section")
             current = _Section("extra", line.text, line.number)
             sections.append(current)
             continue
         (current.body if current else preamble).append(line)
     return preamble, sections
+
+
+def _without_fragment(sections: list[_Section], ctx: Context) -> None:
+    """Take a cut-off page's last line out of a section whose lines are values: "Stift" is no funding source. In a
+    text it stays, as the page has it."""
+    if not sections:
+        return
+    last = sections[-1]
+    filled = [line for line in last.body if line.text]
+    if filled and last.key in LIST_SECTIONS:
+        ctx.warn(filled[-1].number, f"the page was cut off in {filled[-1].text!r}: not taken as a value", skipped=True)
+        last.body.remove(filled[-1])
 
 
 def _alone(lines: list[Line], i: int) -> bool:

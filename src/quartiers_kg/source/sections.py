@@ -74,19 +74,22 @@ def assessment(lines: list[Line], ctx: Context) -> Fields:
     """Check the six slider labels; keep only the rating count as data.
 
     The value under each label is the slider's printed pole label, the same on every page, so it is
-    checked against the known poles (an unknown one is an error) and not stored as a rating.
+    checked against the known poles (an unknown one is an error) and not stored as a rating. A page cut
+    off inside its last pole ends the section with the start of one: a warning, not an error.
     """
     current = None
     value: list[Line] = []
     seen: set[str] = set()
     rating = None
 
-    def close() -> None:
+    def close(last: bool = False) -> None:
         if current is None:
             return
         text = match_key(" ".join(line.text for line in value))
         if not value:
             ctx.warn(current[0], f"assessment '{current[1].label}' has no value")
+        elif last and rating is None and any(pole.startswith(text) for pole in _pole_texts(current[1])):
+            ctx.warn(value[0].number, f"assessment '{current[1].label}' ends in the middle of its pole: the page was cut off")
         elif text not in _pole_texts(current[1]):
             raise ctx.fail(
                 value[0].number,
@@ -115,7 +118,7 @@ def assessment(lines: list[Line], ctx: Context) -> Fields:
             raise ctx.fail(line.number, f"expected an assessment label such as 'Prozessphase:', found {line.text!r}")
         else:
             value.append(line)
-    close()
+    close(last=True)
     missing = [d.label for d in DIMENSIONS if d.key not in seen]
     if missing and seen:
         ctx.warn(lines[0].number - 1 if lines else None, f"assessment block lacks {', '.join(missing)}")

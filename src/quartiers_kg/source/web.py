@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from ..model import DIMENSIONS, PROSE, SECTIONS, Module, ParsedPage, SourceInfo
 from .fixed import PAGER
 from .headings import heading_of, section_of
-from .page import _split_sections, read_sections
+from .page import _split_sections, _without_fragment, read_sections
 from .sections import Context
 from .text import Line, split_lines
 
@@ -36,8 +36,10 @@ def place_of(url: str) -> tuple[int, str] | None:
     return (int(m.group("number")), m.group("tab") or "") if m else None
 
 
-def parse_web_page(text: str, url: str, path: str = "<page>", source: SourceInfo | None = None) -> ParsedPage:
-    """Parse one web sub-page into the part of a Module it holds; the footer tells which tabs exist.
+def parse_web_page(text: str, url: str, path: str = "<page>", source: SourceInfo | None = None,
+                   fragment: bool = False) -> ParsedPage:
+    """Parse one web sub-page into the part of a Module it holds; the footer tells which tabs exist. `fragment`: the
+    page is known to end in the middle of its last line.
 
     :raises SourcePageError: for an address that is not a module page, or a page without text.
     """
@@ -60,6 +62,8 @@ def parse_web_page(text: str, url: str, path: str = "<page>", source: SourceInfo
         source = replace(source, tab=tab, page=page, pages=pages)
     lines = _placed(lines, tab, ctx)
     preamble, sections = _split_sections(lines, ctx)
+    if fragment:
+        _without_fragment(sections, ctx)
     module = read_sections(preamble if tab == "" else [], sections, ctx, number, title, source)
     return ParsedPage(_unwrapped(module), tuple(ctx.problems))
 
