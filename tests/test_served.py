@@ -54,18 +54,22 @@ def served(tmp_path_factory):
     site = served_site(None)
     with serving(site):  # one address for all: the pages' addresses are in the graph
         for template in TEMPLATES:
-            graphs = {}
             for kind in (None, template):
-                into = base / "mirror"
-                shutil.rmtree(into, ignore_errors=True)
-                fetched(runner, site, kind, into)
-                batch = read_pages(page_files([into]))
-                graphs[kind] = (batch, data_graph(batch, settings))
-            source_dir = base / template / "data"
-            shutil.copytree(base / "mirror", source_dir / "sources")
-            store_dir = base / template / "store"
-            build(Settings.from_env({}, source_dir=source_dir, store_dir=store_dir, build_processes=1))
-            out[template] = {"plain": graphs[None], "wrapped": graphs[template], "store": GraphStore(store_dir)}
+                shutil.rmtree(base / "mirror", ignore_errors=True)
+                fetched(runner, site, kind, base / "mirror")  # the same folder: the pages' paths are in the graph too
+                shutil.copytree(base / "mirror", base / template / (kind or "plain"))
+    for template in TEMPLATES:  # the site's threads are gone: the store's objects stay in this one
+        graphs = {}
+        for kind in (None, template):
+            shutil.rmtree(base / "mirror", ignore_errors=True)
+            shutil.copytree(base / template / (kind or "plain"), base / "mirror")
+            batch = read_pages(page_files([base / "mirror"]))
+            graphs[kind] = (batch, data_graph(batch, settings))
+        source_dir = base / template / "data"
+        shutil.copytree(base / "mirror", source_dir / "sources")
+        store_dir = base / template / "store"
+        build(Settings.from_env({}, source_dir=source_dir, store_dir=store_dir, build_processes=1))
+        out[template] = {"plain": graphs[None], "wrapped": graphs[template], "store": GraphStore(store_dir)}
     mp.undo()
     return out
 

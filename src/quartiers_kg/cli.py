@@ -391,7 +391,7 @@ def read(page: Path, url: str | None, number: int | None) -> None:
     click.echo(f"\ndropped as the site's own text: {loaded.dropped_lines} lines in {len(loaded.dropped)} blocks")
     for block in loaded.dropped:
         text = block.text if len(block.text) <= 100 else block.text[:99] + "…"
-        click.echo(f"  {block.why} ({block.lines} lines): {text}")
+        click.echo(f"  {block.why} ({block.lines} line{'' if block.lines == 1 else 's'}): {text}")
     for problem in parsed.problems:
         where = f"{loaded.name}:{problem.line}" if problem.line else loaded.name
         click.echo(f"{where}: {'skipped: ' if problem.skipped else 'warning: '}{problem.message}")

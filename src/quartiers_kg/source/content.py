@@ -131,7 +131,8 @@ def _pager(body: etree._Element) -> etree._Element | None:
     while (parent := node.getparent()) is not None and parent is not body and parent.tag not in ("main", "article") and _pager_only(parent):
         node = parent
     parts = [node]
-    while (following := parts[-1].getnext()) is not None and (_pager_only(following) or _tab_name(parts[-1], following)):
+    while (following := parts[-1].getnext()) is not None and (
+            (_pager_only(following) and any(is_fixed(piece) for piece in _lines(following))) or _tab_name(parts[-1], following)):
         parts.append(following)  # "Inhalt:" and the tabs as blocks of their own after "Seite X / N"
     lines = [line for part in parts for line in _lines(part)]
     for part in parts:
