@@ -50,6 +50,21 @@ def test_post_body_csv_and_tsv(client):
     assert r.data.decode().splitlines() == ["?title", '"Netzwerkarbeit"@de']
 
 
+def test_an_unknown_function_is_an_expression_error_not_a_failed_query(client):
+    """SPARQL 1.1 §17.3: an unknown function's value is an error, so unbound; a FILTER on it drops the row
+    (W3C syntax-select-expr-04 is the first query)."""
+    def bindings(query):
+        r = client.get("/sparql", query_string={"query": query}, headers={"Accept": "application/sparql-results+json"})
+        assert r.status_code == 200, r.data
+        return json.loads(r.data)["results"]["bindings"]
+
+    assert bindings("SELECT (<http://example/function>(?x + ?y) AS ?F) ?z {}") == [{}]
+    assert bindings(f"PREFIX ex: <http://example/> SELECT ?t ?u WHERE {{ <{M}> <http://www.w3.org/2000/01/rdf-schema#label> ?t "
+                    f"BIND (ex:eins(?t) AS ?u) }}") == [{"t": {"type": "literal", "value": "Netzwerkarbeit", "xml:lang": "de"}}]
+    assert bindings(f"PREFIX ex: <http://example/> SELECT ?t WHERE {{ <{M}> <http://www.w3.org/2000/01/rdf-schema#label> ?t "
+                    f"FILTER (ex:eins(?t) || ex:zwei(?t)) }}") == []
+
+
 def test_ask(client):
     r = client.get("/sparql", query_string={"query": f"ASK {{ <{M}> ?p ?o }}"}, headers={"Accept": "application/sparql-results+json"})
     assert json.loads(r.data)["boolean"] is True

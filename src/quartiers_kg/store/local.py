@@ -9,6 +9,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -192,6 +193,29 @@ def has_store(root: Path) -> bool:
     return (Path(root) / CURRENT / META).is_file()
 
 
+_UNKNOWN_FUNCTION = re.compile(r"The custom function <([^>]+)> is not supported")
+_MAX_UNKNOWN_FUNCTIONS = 64
+
+
+def _unbound(*_args) -> None:
+    return None
+
+
+def _with_unknown_functions_unbound(run: Callable[[dict], object], functions: dict) -> object:
+    """Run a query where a function the engine does not know is an expression error, as SPARQL 1.1 (§17.3) says: its
+    value is unbound (a FILTER on it fails) and the query is answered. pyoxigraph refuses such a query and names the
+    function; it is given one that returns no value, and the query is run again."""
+    functions = dict(functions)
+    while True:
+        try:
+            return run(functions)
+        except RuntimeError as err:
+            unknown = _UNKNOWN_FUNCTION.search(str(err))
+            if unknown is None or len(functions) >= _MAX_UNKNOWN_FUNCTIONS:
+                raise
+            functions[ox.NamedNode(unknown.group(1))] = _unbound
+
+
 class GraphStore:
     """A built store, opened read-only: the dataset every request reads.
 
@@ -274,14 +298,15 @@ class GraphStore:
 
         :raises QueryRejected: for a syntax error, with the parser's message.
         """
-        kwargs: dict = {"base_iri": base_iri, "custom_functions": self.functions}
+        kwargs: dict = {"base_iri": base_iri}
         if default_graphs is None and named_graphs is None:
             kwargs["use_default_graph_as_union"] = not own_dataset
         else:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
         try:
-            return self._store.query(bind(sparql, substitutions), **kwargs)
+            return _with_unknown_functions_unbound(lambda functions: self._store.query(
+                bind(sparql, substitutions), **{**kwargs, "custom_functions": functions}), self.functions)
         except SyntaxError as err:
             raise QueryRejected(f"SPARQL syntax error: {err}", parameter="query") from err
         except ValueError as err:
