@@ -157,7 +157,7 @@ def show_settings(ctx: click.Context) -> None:
     current = _settings(ctx)
     for f in fields(current):
         value = getattr(current, f.name)
-        shown = "********" if f.name == "store_password" and value else value
+        shown = "********" if not f.repr and value else value  # secrets are never printed
         click.echo(f"QKG_{f.name.upper()}={shown}\t# {f.metadata['help']}")
 
 
@@ -331,18 +331,50 @@ def fetch(ctx: click.Context, numbers: str, into: Path | None, delay: float | No
     following links from QKG_WEB_ROOT, politely and incrementally (robots.txt, one request at a time, conditional
     requests). Exit 1 when an address could not be fetched; gaps (404) are not errors.
     """
-    from tqdm import tqdm
+    settings = _settings(ctx)
+    summary, root = _fetch(settings, _numbers(numbers), into, delay)
+    click.echo(f"fetched into {root}: {summary.line()}")
+    sys.exit(1 if summary.counts["failed"] else 0)
 
-    from .fetch import Crawler, Mirror, Politeness
+
+@main.command()
+@click.option("--numbers", default="1-250", show_default=True, help="print pages to fetch: numbers and ranges, e.g. 7,20-30")
+@click.option("--delay", type=click.FloatRange(min=0), help="seconds at least between two requests (QKG_FETCH_DELAY)")
+@click.pass_context
+def update(ctx: click.Context, numbers: str, delay: float | None) -> None:
+    """Keep the graph current, for a scheduler: fetch the toolbox into the mirror (data/sources/), then build only if
+    a page is new, changed or gone (or nothing is published yet). A running server serves the new build within
+    QKG_STORE_REFRESH seconds, without a restart. Exit 0 when nothing changed or a new build was published, 1 when
+    an address could not be fetched or the build failed, with the reason on stderr.
+    """
+    from .store import is_published
 
     settings = _settings(ctx)
-    wanted = _numbers(numbers)
-    mirror = Mirror(into or Path(settings.source_dir) / "sources")
-    if mirror.repaired:
-        click.echo(f"mended {mirror.repaired} file(s) left by an interrupted run; they are fetched again", err=True)
-    polite = Politeness(settings.contact_email, settings.fetch_delay if delay is None else delay, settings.fetch_timeout,
-                        settings.fetch_retries)
-    crawler = Crawler(mirror, polite, settings.web_root, settings.fetch_max_pages)
+    summary, root = _fetch(settings, _numbers(numbers), None, delay)
+    click.echo(f"fetched into {root}: {summary.line()}")
+    failed = summary.counts["failed"] > 0
+    try:
+        published = is_published(settings)
+    except QuartiersError as err:
+        _fail(err)
+    if not summary.changed_anything and published:
+        click.echo("nothing changed: no build")
+    else:
+        _build(settings)
+    if failed:
+        click.echo(f"error: {summary.counts['failed']} address(es) could not be fetched; the mirror keeps what it held", err=True)
+    sys.exit(1 if failed else 0)
+
+
+def _fetch(settings: Settings, wanted: list[int], into: Path | None, delay: float | None):
+    """Run the crawler with a progress bar on a terminal; (its summary, the mirror's folder)."""
+    from tqdm import tqdm
+
+    from .fetch import toolbox_crawler
+
+    crawler = toolbox_crawler(settings, into or Path(settings.source_dir) / "sources", delay)
+    if crawler.mirror.repaired:
+        click.echo(f"mended {crawler.mirror.repaired} file(s) left by an interrupted run; they are fetched again", err=True)
     with tqdm(total=len(wanted) + 1, unit="page", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
         def advance(done: int, total: int) -> None:
             bar.total = total
@@ -355,8 +387,7 @@ def fetch(ctx: click.Context, numbers: str, into: Path | None, delay: float | No
             click.echo("interrupted: the mirror and its manifest hold what was fetched so far", err=True)
     for failure in summary.failures:
         click.echo(f"failed: {failure}", err=True)
-    click.echo(f"fetched into {mirror.root}: {summary.line()}")
-    sys.exit(1 if summary.counts["failed"] else 0)
+    return summary, crawler.mirror.root
 
 
 @main.command()

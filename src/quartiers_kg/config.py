@@ -39,7 +39,7 @@ class Settings:
     store_user: str = field(default="", metadata={"help": "user name for the engine (from the environment only)"})
     store_password: str = field(default="", repr=False, metadata={"help": "password for the engine (from the environment only)"})
     store_chunk_triples: int = field(default=50_000, metadata={"help": "triples sent to the engine per request when publishing"})
-    store_refresh: float = field(default=2.0, metadata={"help": "seconds between looks at what the engine has published"})
+    store_refresh: float = field(default=2.0, metadata={"help": "seconds between looks for a newly published build (the store folder or the engine): a running server serves it without a restart"})
     public_url: str = field(default="", metadata={"help": "the server's public address, for absolute links (sitemap, "
                                                           "service description, OpenAPI); default http://HOST:PORT/. "
                                                           "The request's Host header is never used for them"})
@@ -56,8 +56,9 @@ class Settings:
     max_nesting: int = field(default=64, metadata={"help": "deepest nesting of {} and () in a query"})
     max_operators: int = field(default=10_000, metadata={"help": "operators, UNION, BIND, OPTIONAL, MINUS and FILTER a "
                                                                  "query may hold"})
-    worker_memory: int = field(default=4 << 30, metadata={"help": "bytes a server worker may hold while it evaluates; "
-                                                                 "over it the query gets 503 and the worker is replaced"})
+    worker_memory: int = field(default=-1, metadata={"help": "bytes a server worker may hold while it evaluates; over it "
+                                                           "the query gets 503 and the worker is replaced (-1: an eighth "
+                                                           "of the machine's memory shared by the workers, 256 MiB to 4 GiB)"})
     build_processes: int = field(default=os.cpu_count() or 1, metadata={"help": "processes that validate a build"})
     memory_max_triples: int = field(default=5_000_000,
                                     metadata={"help": "a built store up to this size is served from an in-memory copy"})
@@ -69,6 +70,8 @@ class Settings:
     publisher_url: str = field(default="https://w3id.org/quartiers-kg/", metadata={"help": "publisher's web address"})
     contact_email: str = field(default="kontakt@quartiers-kg.invalid",
                                metadata={"help": "contact address of the publisher, also named in fetch's User-Agent"})
+    metrics_token: str = field(default="", repr=False, metadata={"help": "a token that opens /metrics (Authorization: Bearer …); "
+                                                             "without one, only clients on this machine that no proxy forwarded"})
     print_url: str = field(default=PRINT_URL, metadata={"help": "address of a module's print page for fetch, {number:02d} in it"})
     web_root: str = field(default=WEB_ROOT, metadata={"help": "where fetch starts on the web site; it stays under it"})
     fetch_delay: float = field(default=1.0, metadata={"help": "seconds at least between two requests of fetch"})
@@ -82,7 +85,9 @@ class Settings:
         for name in ("port", "workers", "threads", "max_rows", "max_query_bytes", "max_nesting", "max_operators", "max_connections", "page_size", "build_processes", "store_chunk_triples"):
             if getattr(self, name) < 1:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
-        for name in ("memory_max_triples", "cache_bytes", "worker_memory"):
+        if self.worker_memory < -1:
+            raise QuartiersError(f"setting worker_memory must be -1 (derived), 0 (no bound) or bytes, found {self.worker_memory}")
+        for name in ("memory_max_triples", "cache_bytes"):
             if getattr(self, name) < 0:
                 raise QuartiersError(f"setting {name} must not be negative, found {getattr(self, name)}")
         if self.public_url and not (self.public_url.startswith(("http://", "https://")) and self.public_url.endswith("/")):
@@ -113,8 +118,25 @@ class Settings:
         """The settings as QKG_* variables, so that a process started with them reads the same settings."""
         return {f"QKG_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self) if getattr(self, f.name) is not None}
 
+    @property
+    def memory_per_worker(self) -> int:
+        """worker_memory in bytes, derived from the machine and the workers where it is -1 (see memory_budget)."""
+        return memory_budget(self.workers) if self.worker_memory == -1 else self.worker_memory
+
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
+
+
+def memory_budget(workers: int) -> int:
+    """Each worker's share of an eighth of the memory this machine (or its container) has, from 256 MiB to 4 GiB: the
+    workers together stay far from what the machine has, whatever query the internet sends."""
+    physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:
+        limit = Path("/sys/fs/cgroup/memory.max").read_text(encoding="ascii").strip()
+        physical = min(physical, int(limit)) if limit.isdigit() else physical
+    except OSError:
+        pass
+    return max(256 << 20, min(4 << 30, physical // 8 // workers))
 
 
 def _coerce(name: str, kind, value):

@@ -13,11 +13,14 @@ import asyncio
 import logging
 import os
 import signal
+import tempfile
+import time
 
 import uvicorn
 from a2wsgi import WSGIMiddleware
 from uvicorn.supervisors import Multiprocess
 
+from . import metrics
 from .config import Settings
 from .errors import QuartiersError
 from .web import create_app
@@ -42,7 +45,38 @@ def asgi_app():
             log.error("cannot open the store: %s", err)
     wsgi = WSGIMiddleware(_retiring(app.wsgi_app), workers=settings.threads * 2)
     cached = ResponseCache(wsgi, lambda: served_version(app), settings.cache_bytes)
-    return WholeRequests(cached, settings.max_query_bytes + 4096, settings.client_timeout)
+    routes = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules() if "<" not in rule.rule.split("/")[1]} - {""}
+    return Measured(WholeRequests(cached, settings.max_query_bytes + 4096, settings.client_timeout), routes)
+
+
+class Measured:
+    """ASGI middleware: count every answer by route, method and status, and time it to its last byte (cache hits
+    and refused requests too). The route is the path's first segment where the app has routes under it, "/" for the
+    home page, else "resource" (the linked-data pages and everything unknown)."""
+
+    def __init__(self, app, routes: set[str]):
+        self.app, self.routes = app, routes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        first = scope["path"].split("/")[1] if scope["path"].count("/") else ""
+        route = "/" if scope["path"] == "/" else first if first in self.routes else "resource"
+        start, answer = time.perf_counter(), {"status": 0, "length": None, "sent": 0}
+
+        async def measure(message):
+            if message["type"] == "http.response.start":
+                answer.update(status=message["status"], length=dict(message.get("headers", ())).get(b"content-length"))
+            elif message["type"] == "http.response.body" and "done" not in answer:
+                answer["sent"] += len(message.get("body", b""))
+                # counted when the last byte goes out: a client may ask for /metrics as soon as it has them all
+                if not message.get("more_body") or str(answer["sent"]).encode() == answer["length"]:
+                    answer["done"] = True
+                    metrics.LATENCY.labels(route).observe(time.perf_counter() - start)
+                    metrics.REQUESTS.labels(route, scope["method"], str(answer["status"])).inc()
+            await send(message)
+
+        await self.app(scope, receive, measure)
 
 
 def _retiring(wsgi_app):
@@ -56,6 +90,8 @@ def _retiring(wsgi_app):
                 result.close()
             if environ.get(RETIRE_WORKER):
                 log.warning("retiring worker %s: a query ran past its budget", os.getpid())
+                metrics.RETIRED.inc()
+                metrics.worker_leaving()
                 os.kill(os.getpid(), signal.SIGTERM)  # graceful: the requests in flight are answered first
     return app
 
@@ -114,8 +150,15 @@ async def _refuse(send, status: int, message: str) -> None:
 
 
 def run(settings: Settings) -> None:
-    """Serve until stopped; the workers read the same settings from the environment."""
+    """Serve until stopped; the workers read the same settings from the environment, and count into one folder of
+    metrics files that lives as long as the server."""
     os.environ.update(settings.as_env())
+    with tempfile.TemporaryDirectory(prefix="quartiers-kg-metrics-") as counts:
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = counts
+        _run(settings)
+
+
+def _run(settings: Settings) -> None:
     config = uvicorn.Config(
         "quartiers_kg.server:asgi_app", factory=True, host=settings.host, port=settings.port, workers=settings.workers,
         http="httptools", loop="uvloop", lifespan="off", interface="asgi3", timeout_keep_alive=5,

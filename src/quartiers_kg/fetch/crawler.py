@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email.utils
 import time
+from pathlib import Path
 import urllib.robotparser
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
@@ -36,9 +37,15 @@ class Summary:
     counts: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
 
+    ORDER = ("new", "changed", "unchanged", "gone", "gap", "redirect", "disallowed", "failed")
+
     def line(self) -> str:
-        order = ("new", "changed", "unchanged", "gone", "gap", "redirect", "disallowed", "failed")
-        return ", ".join(f"{self.counts[k]} {k}" for k in order)
+        return ", ".join(f"{self.counts[k]} {k}" for k in self.ORDER)
+
+    @property
+    def changed_anything(self) -> bool:
+        """Whether the mirror's pages differ from before the run: a page new, changed or gone."""
+        return any(self.counts[k] for k in ("new", "changed", "gone"))
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,13 @@ class Politeness:
     @property
     def user_agent(self) -> str:
         return f"quartiers-kg/{version('quartiers-kg')} (+mailto:{self.contact})"
+
+
+def toolbox_crawler(settings, root: Path, delay: float | None = None) -> "Crawler":
+    """A crawler of the toolbox's sites as the settings name them, into the mirror at `root`."""
+    polite = Politeness(settings.contact_email, settings.fetch_delay if delay is None else delay, settings.fetch_timeout,
+                        settings.fetch_retries)
+    return Crawler(Mirror(root), polite, settings.web_root, settings.fetch_max_pages)
 
 
 class Crawler:
@@ -91,6 +105,7 @@ class Crawler:
                     queue.append(found)
             done += 1
             progress(done, done + len(queue))
+        self.mirror.finish(_now(), {k: self.summary.counts[k] for k in Summary.ORDER}, self.summary.failures)
         return self.summary
 
     def fetch(self, url: str, follow: bool) -> list[str]:

@@ -1,4 +1,5 @@
-"""The mirror on disk: each address's bytes as served at `DIR/<host>/<path>`, and `DIR/manifest.json`.
+"""The mirror on disk: each address's bytes as served at `DIR/<host>/<path>`, and `DIR/manifest.json` (a record per
+address, and the last run's summary).
 
 A page is written to a temporary file and renamed into place, then the manifest is rewritten the same way;
 a run killed between the two is caught by the next one, which checks every file against its record and
@@ -39,9 +40,11 @@ class Mirror:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         self.records: dict[str, Record] = {}
+        self.last_run: dict | None = None
         if (self.root / MANIFEST).is_file():
-            pages = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))["pages"]
-            self.records = {url: Record(**entry) for url, entry in pages.items()}
+            manifest = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+            self.records = {url: Record(**entry) for url, entry in manifest["pages"].items()}
+            self.last_run = manifest.get("last_run")
         self.repaired = self._reconcile()
 
     def _reconcile(self) -> int:
@@ -98,9 +101,16 @@ class Mirror:
         self.records[url] = record
         self.save()
 
+    def finish(self, finished: str, counts: dict[str, int], failures: list[str]) -> None:
+        """Record the run that just ended: when, what it found (the summary's counts), what failed."""
+        self.last_run = {"finished": finished, "counts": counts, "failures": failures}
+        self.save()
+
     def save(self) -> None:
         data = {"pages": {url: {k: v for k, v in asdict(r).items() if v is not None}
                           for url, r in sorted(self.records.items())}}
+        if self.last_run:
+            data["last_run"] = self.last_run
         handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump(data, out, indent=1, ensure_ascii=False)

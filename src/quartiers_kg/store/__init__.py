@@ -42,6 +42,9 @@ class Store(Protocol):
         :raises QueryRejected: for a query that does not parse.
         """
 
+    def is_current(self) -> bool:
+        """Whether this is still the build published (False: open the store again to serve the new one)."""
+
     def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
         """The answer read up to `max_rows` within `timeout` seconds, while this process holds at most `max_memory`
         bytes (0: unbounded; a remote engine bounds its own) (:raises QueryTimeout:, QueryOutOfMemory)."""

@@ -14,6 +14,7 @@ import shutil
 import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -33,6 +34,7 @@ from .answers import DEFAULT_GRAPH, Answer, answer, bind, plain, run_bounded
 log = logging.getLogger(__name__)
 CURRENT = "current"
 META = "build.json"
+READERS = ".readers"  # every process serving a build holds a shared lock on this file of the build's folder
 
 
 @dataclass(frozen=True)
@@ -161,7 +163,19 @@ def _swap(root: Path, build_dir: Path) -> None:
     keep = {build_dir.resolve(), previous}
     for old in (root / "builds").iterdir():
         if old.resolve() not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_unread(old)
+
+
+def _remove_unread(build: Path) -> None:
+    """Remove a build no process serves any more; one a worker still reads stays until the next build."""
+    try:
+        with open(build / READERS, "a") as readers:
+            fcntl.flock(readers, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            shutil.rmtree(build, ignore_errors=True)
+    except BlockingIOError:
+        log.info("build %s is still served by a worker: kept until the next build", build.name)
+    except OSError:
+        shutil.rmtree(build, ignore_errors=True)
 
 
 @contextmanager
@@ -216,6 +230,17 @@ def _with_unknown_functions_unbound(run: Callable[[dict], object], functions: di
             functions[ox.NamedNode(unknown.group(1))] = _unbound
 
 
+def _read_lock(build: Path):
+    """A shared lock on the build's readers file, held while the file is open, so that a build does not remove the
+    folder under a worker that serves it. None where the folder cannot be written."""
+    try:
+        readers = open(build / READERS, "a")
+    except OSError:
+        return None
+    fcntl.flock(readers, fcntl.LOCK_SH)
+    return readers
+
+
 class GraphStore:
     """A built store, opened read-only: the dataset every request reads.
 
@@ -236,6 +261,10 @@ class GraphStore:
         except (OSError, ValueError, TypeError) as err:
             raise StoreError(f"cannot open the store in {path}: {err}") from err
         self.path: Path | None = path
+        self.root: Path | None = Path(root)
+        reading = _read_lock(path)
+        if reading is not None:
+            weakref.finalize(self, reading.close)  # the lock goes with the last reference to this store
         try:
             index = SearchIndex.of(path)
         except ValueError as err:  # tantivy's error for an index it cannot read
@@ -245,6 +274,10 @@ class GraphStore:
         if self.info.triples <= memory_max_triples:
             self.copied = threading.Thread(target=self._copy_to_memory, name="copy-to-memory", daemon=True)
             self.copied.start()
+
+    def is_current(self) -> bool:
+        """Whether this is still the build the store folder publishes (a new build swaps `current`)."""
+        return self.root is None or (self.root / CURRENT).resolve() == self.path
 
     def _copy_to_memory(self, batch: int = 5000) -> None:
         try:
@@ -266,7 +299,7 @@ class GraphStore:
         """Serve what another tool made: an Oxigraph store directory (read-only) or an RDF file (in memory)."""
         source = Path(source)
         self = cls.__new__(cls)
-        self.path, self.search, self.functions = None, None, {}
+        self.path, self.root, self.search, self.functions = None, None, None, {}
         try:
             if source.is_dir():
                 self._store = ox.Store.read_only(str(source))

@@ -133,6 +133,10 @@ class RemoteStore:
             self._info = (time.monotonic(), info)
         return self._info[1]
 
+    def is_current(self) -> bool:
+        """Always: what the engine publishes is re-read every `refresh` seconds (see `info`)."""
+        return True
+
     def published(self) -> BuildInfo | None:
         """The build the meta graph describes: version, time and triples per graph; None if there is none."""
         rows = self.engine.select(BUILD_INFO.format(meta=self.meta, dataset=self.dataset_iri))

@@ -12,11 +12,13 @@ from datetime import datetime
 
 from flask import Flask, Response, request
 
+from .. import metrics
 from ..errors import StoreError
-from .context import get_store
+from .context import get_store, store_of
 
 CACHEABLE_BYTES = 1 << 20  # larger answers (dumps, big results) are not kept
 VARIES = (b"accept", b"accept-language")  # request headers an answer depends on
+UNCACHED = ("/health", "/metrics")  # they tell the state of the server, not of the data
 _WORKER: tuple[int, str] = (0, "")
 
 
@@ -33,7 +35,7 @@ def register(app: Flask) -> None:
     def validators(response: Response) -> Response:
         """The answer to a GET is fixed by the URL, the representation and the dataset version."""
         response.headers["X-Served-By"] = worker_token()
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.cache_control.no_store:
             return response
         try:
             info = get_store().info
@@ -52,9 +54,10 @@ def register(app: Flask) -> None:
 
 def served_version(app: Flask) -> str | None:
     """The version the app serves if its store is open and answers; else None (and the app answers, errors too)."""
-    opened = app.extensions.get("quartiers_store")
+    if app.extensions.get("quartiers_store") is None:
+        return None
     try:
-        return opened[1].info.version if opened else None
+        return store_of(app).info.version  # also the look for a new build, which cached answers would skip
     except StoreError:
         return None
 
@@ -75,10 +78,12 @@ class ResponseCache:
     async def __call__(self, scope, receive, send):
         version = self.version() if self.budget and scope["type"] == "http" and scope["method"] == "GET" else None
         headers = dict(scope["headers"]) if version else {}
-        if not version or b"range" in headers or b"if-modified-since" in headers or scope["path"].startswith("/dumps/"):
+        if (not version or b"range" in headers or b"if-modified-since" in headers or scope["path"].startswith("/dumps/")
+                or scope["path"] in UNCACHED):
             return await self.app(scope, receive, send)
         key = (version, scope["raw_path"], scope["query_string"], *(headers.get(name) for name in VARIES))
         entry = self.entries.get(key)
+        (metrics.CACHE_MISSES if entry is None else metrics.CACHE_HITS).inc()
         if entry is not None:
             self.entries.move_to_end(key)
             status, stored, body, etag = entry
@@ -117,3 +122,4 @@ class ResponseCache:
         while self.used > self.budget and self.entries:
             _, (_, _, old, _) = self.entries.popitem(last=False)
             self.used -= len(old)
+        metrics.CACHE_BYTES.set(self.used)

@@ -4,30 +4,70 @@ get_db in its own module), never from each other."""
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import TypeVar
 
-from flask import current_app
+from flask import Flask, current_app
 
 from ..config import Settings
-from ..errors import UnknownResource
+from ..errors import StoreError, UnknownResource
 from ..queries import NamedQuery
 from ..rdf.uris import Minter
 from ..store import Answer, Store, open_store
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 def get_store() -> Store:
-    """The read-only store of this process, opened on first use (after a server forks its workers)."""
-    app = current_app
+    """The read-only store of this process (see store_of)."""
+    return store_of(current_app)
+
+
+def store_of(app: Flask) -> Store:
+    """The store of this process, opened on first use (after a server forks its workers), and opened again when a
+    new build is published: every `store_refresh` seconds a look at what the store folder publishes. Requests that
+    hold the old store finish on it; it is closed when the last lets go. If the new build cannot be opened, the old
+    one goes on serving and the next look tries again."""
     cached = app.extensions.get("quartiers_store")
-    if cached is None or cached[0] != os.getpid():
-        cached = (os.getpid(), open_store(app.config["SETTINGS"]))
-        app.extensions["quartiers_store"] = cached
-    return cached[1]
+    now = time.monotonic()
+    if cached is None or cached.pid != os.getpid():
+        cached = app.extensions["quartiers_store"] = _Opened(os.getpid(), open_store(app.config["SETTINGS"]), now)
+    elif now - cached.looked > app.config["SETTINGS"].store_refresh:
+        with _REOPEN:
+            cached = app.extensions["quartiers_store"]
+            if now - cached.looked > app.config["SETTINGS"].store_refresh:
+                cached.looked = now
+                if not cached.store.is_current():
+                    try:
+                        cached = app.extensions["quartiers_store"] = _Opened(cached.pid, open_store(app.config["SETTINGS"]), now)
+                        log.info("serving build %s", cached.store.info.version)
+                    except StoreError as err:
+                        log.warning("a new build was published but cannot be opened; still serving the last: %s", err)
+    return cached.store
+
+
+@dataclass
+class _Opened:
+    pid: int
+    store: Store
+    looked: float  # when it was last checked against what the store folder publishes
+    since: str = field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def serving_since() -> str | None:
+    """When this process began to serve the build it serves."""
+    opened = current_app.extensions.get("quartiers_store")
+    return opened.since if opened else None
+
+
+_REOPEN = threading.Lock()
 
 
 def search_index():
@@ -59,7 +99,7 @@ INTERNAL_ROWS = 1_000_000  # rows a page's own query may read (its time and memo
 def answer(sparql: str, max_rows: int | None = None, **dataset) -> Answer:
     """A query's answer within the budgets every query has: rows, time and the worker's memory."""
     cfg = settings()
-    return get_store().bounded_answer(sparql, max_rows or cfg.max_rows, cfg.query_timeout, cfg.worker_memory, **dataset)
+    return get_store().bounded_answer(sparql, max_rows or cfg.max_rows, cfg.query_timeout, cfg.memory_per_worker, **dataset)
 
 
 def rows(sparql: str, **dataset) -> list:

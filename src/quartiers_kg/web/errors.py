@@ -7,7 +7,8 @@ import logging
 from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import NotAcceptable, QueryTimeout, QuartiersError
+from .. import metrics
+from ..errors import NotAcceptable, QueryOutOfMemory, QueryTimeout, QuartiersError
 from .negotiation import choose
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(QuartiersError)
     def handle_ours(err: QuartiersError):
         status = err.status
+        if isinstance(err, QueryTimeout):
+            metrics.OVER_BUDGET.labels("memory" if isinstance(err, QueryOutOfMemory) else "time").inc()
         if isinstance(err, QueryTimeout) and err.in_process:
             # the engine still runs the query in this process: the server retires the worker after answering
             request.environ[RETIRE_WORKER] = True
