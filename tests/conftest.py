@@ -83,18 +83,18 @@ def stop_group(proc: subprocess.Popen, grace: float = 10) -> None:
 
 @contextlib.contextmanager
 def process_on_loopback(command: list[str], probe: str | None, log_path: Path, **popen):
-    """Start a process in its own process group, poll `probe` until it answers (60 s at most), yield it, and stop
-    the whole group at the end.
+    """Start a process in its own process group, poll `probe` until it answers (120 s at most: a busy machine starts
+    slowly), yield it, and stop the whole group at the end.
 
     Its output goes to `log_path`, whose end is shown if it does not start.
     """
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, **popen)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120
         while probe:
             try:
-                with urllib.request.urlopen(probe, timeout=2):
+                with urllib.request.urlopen(probe, timeout=10):
                     break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:

