@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import time
 
 import pytest
 
@@ -45,3 +46,12 @@ def wide(request, browser):
     assert page.evaluate("document.documentElement.scrollWidth") <= request.param, "the page scrolls sideways"
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
+
+
+def wait_for(page, expression: str, timeout: float = 60) -> None:
+    """Poll a JavaScript expression until it is true, at most `timeout` seconds. Playwright's wait_for_function polls
+    with eval, which the pages' Content-Security-Policy forbids (on a busy machine the first look is too early)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(50)

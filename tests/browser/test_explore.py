@@ -9,13 +9,15 @@ import pytest
 
 from quartiers_kg.config import ROOT
 
+from .conftest import wait_for
+
 pytestmark = pytest.mark.skipif(not (ROOT / "node_modules" / "cytoscape").is_dir(),
                                 reason="Cytoscape.js is not installed: run 'npm ci' (.ci/run does)")
 
 
 def test_network_filters_search_and_click(server, page, tmp_path):
     page.goto(server + "/explore")
-    page.wait_for_function("window.cy && window.cy.nodes().length > 0")
+    wait_for(page, "Boolean(window.cy && window.cy.nodes().length > 0)")
     assert page.evaluate("cy.nodes().length") == 4
     assert page.evaluate("cy.edges().length") == 3
     assert page.evaluate("cy.edges().map(e => e.data('kind'))") == ["reference"] * 3
