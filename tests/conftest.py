@@ -21,7 +21,7 @@ from quartiers_kg.config import ROOT, Settings
 from quartiers_kg.web import create_app
 
 SEED = ROOT / "data" / "modules" / "druck_116.txt"
-DATA_TRIPLES = 585  # module 116 with its provenance (and the lines its page dropped), the six scales, the template sections and the concept schemes; pinned on purpose
+DATA_TRIPLES = 630  # module 116 with its provenance (and the lines its page dropped), its places linked to GeoNames, the Wikidata alignments, the six scales, the template sections and the concept schemes; pinned on purpose
 
 
 @pytest.fixture(scope="session")

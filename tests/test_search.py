@@ -61,3 +61,9 @@ def test_refused_searches_name_the_parameter(index, query):
     with pytest.raises(QueryRejected) as err:
         index.search(query)
     assert err.value.parameter == "q"
+
+
+def test_search_finds_a_module_by_what_it_names_and_where_its_projects_are(client):
+    for words in ("Stiftung", "Bocholt", "Leverkusen"):
+        found = client.get("/api/search", query_string={"q": words}).get_json()
+        assert [hit["number"] for hit in found["results"]] == [116], (words, found)

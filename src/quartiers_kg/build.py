@@ -18,6 +18,7 @@ from .figure import draw, relation_edges
 from .model import ParsedPage
 from .rdf.mapping import Partition, to_partition
 from .rdf.namespaces import bind_prefixes
+from .rdf.places import PlaceLinks, link_places
 from .rdf.uris import Minter
 from .source import SourceFile, assemble, mirror_files
 from .source.boilerplate import drop_repeated
@@ -39,6 +40,7 @@ class Batch:
     failures: list[SourcePageError] = field(default_factory=list)
     dropped_by_markup: int = 0  # lines of the sites' chrome the content finder dropped
     dropped_repeated: int = 0  # lines the boilerplate net dropped
+    places: PlaceLinks = field(default_factory=PlaceLinks)  # what linking the places to GeoNames found
 
     @property
     def skipped_anything(self) -> bool:
@@ -107,8 +109,10 @@ def _relative(path: Path) -> Path:
 
 
 def data_partition(batch: Batch, settings: Settings) -> Partition:
-    """The instance data: the modules, plus the curated Turtle under data/, grouped by what it describes."""
+    """The instance data: the modules, their places linked to GeoNames (recorded in the batch), plus the curated
+    Turtle under data/, grouped by what it describes."""
     partition = to_partition((p.module for p in batch.pages), settings.base_iri, ingest_time())
+    batch.places = link_places(partition, Minter(settings.base_iri))
     store = Path(settings.store_dir).resolve()
     for ttl in sorted(Path(settings.source_dir).rglob("*.ttl")):
         if store in ttl.resolve().parents:  # a store kept inside the source folder is output, not input

@@ -39,6 +39,10 @@ def main(ctx: click.Context, store_dir, source_dir, base_iri, store) -> None:
 
 
 def _report(batch) -> None:
+    if batch.places.linked or batch.places.ambiguous or batch.places.not_found:
+        click.echo(f"places: {batch.places.line()}", err=True)
+        for warning in batch.places.warnings():
+            click.echo(f"warning: {warning}", err=True)
     if batch.dropped_by_markup or batch.dropped_repeated:
         click.echo(f"dropped as the sites' own text: {batch.dropped_by_markup} lines by the pages' markup, "
                    f"{batch.dropped_repeated} lines repeated on most pages of a site", err=True)

@@ -23,6 +23,7 @@ from .errors import QueryRejected
 QK = "https://w3id.org/quartiers-kg/ontology#"
 SCHEMA = "https://schema.org/"
 LABEL = "<http://www.w3.org/2000/01/rdf-schema#label>"
+PREF_LABEL = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
 FOLDER = "search"  # in the build folder, beside the store
 ANALYZER = "de_folded"
 # field -> (German heading, weight, path from a module to its text)
@@ -37,6 +38,10 @@ FIELDS = {
     "cases": ("Fallbeispiele", 1.0, f"<{QK}caseExamplesText>|<{QK}caseExample>/{LABEL}"),
     "projects": ("Projekte", 1.0, f"<{QK}project>/{LABEL}"),
     "literature": ("Literatur", 0.5, f"<{QK}literature>/({LABEL}|<http://purl.org/dc/terms/title>)"),
+    # what a module names from the toolbox's lists, and where its projects are
+    "named": ("Finanzierung, Zielgruppen, Handlungsfelder, Netzwerktypen, Orte", 1.0,
+              f"(<{QK}fundingSource>|<{QK}targetGroup>|<{QK}fieldOfAction>|<{QK}userRole>|<{QK}networkType>)/{PREF_LABEL}"
+              f"|<{QK}project>/<{SCHEMA}location>/{LABEL}"),
 }
 MAX_QUERY = 200  # characters of a search: a few words, not a document
 MAX_WORDS = 12

@@ -30,6 +30,13 @@ PROPERTIES = "SELECT ?property (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?propert
 DISTINCT = """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?objects) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"""
 ENTITIES = """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{data}> {{ ?s ?p ?o }} FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}"""
 SOURCES = "SELECT DISTINCT ?page WHERE {{ GRAPH <{data}> {{ ?m <http://purl.org/dc/terms/source> ?page }} }}"
+# links to other datasets: link predicate, the target's IRI space, how many
+TARGETS = {"https://sws.geonames.org/": ("GeoNames", "https://www.geonames.org/"),
+           "http://www.wikidata.org/entity/": ("Wikidata", "https://www.wikidata.org/")}
+LINKS = """SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{ GRAPH <{data}> {{ ?s ?p ?o }}
+  VALUES ?p {{ <http://www.w3.org/2002/07/owl#sameAs> <http://www.w3.org/2004/02/skos/core#exactMatch>
+              <http://www.w3.org/2004/02/skos/core#closeMatch> }}
+  VALUES ?space {{ {spaces} }} FILTER (STRSTARTS(STR(?o), ?space)) }} GROUP BY ?p ?space"""
 EXAMPLES = """SELECT ?m WHERE {{ GRAPH <{data}> {{ ?m <http://www.w3.org/ns/prov#wasGeneratedBy> ?a ;
   <https://w3id.org/quartiers-kg/ontology#moduleNumber> ?n }} }} ORDER BY DESC(?n) LIMIT 3"""
 
@@ -54,6 +61,8 @@ def statistics(select: Callable[[str], list[dict]], base: str, data: str, graphs
         "entities": int(select(ENTITIES.format(data=data, base=base))[0]["n"]["value"]),
         "sources": sorted(r["page"]["value"] for r in select(SOURCES.format(data=data))),
         "examples": [r["m"]["value"] for r in select(EXAMPLES.format(data=data))],
+        "links": {(r["p"]["value"], r["space"]["value"]): int(r["n"]["value"])
+                  for r in select(LINKS.format(data=data, spaces=" ".join(f'"{t}"' for t in TARGETS)))},
     }
 
 
@@ -119,6 +128,23 @@ def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, i
         add(subset, SD.name, subset)
         add(subset, RDFS.label, Literal(f"Graph {name.rsplit('/', 1)[-1]}", lang="de"))
         add(subset, VOID.triples, Literal(n, datatype=XSD.integer))
+
+    # links to other datasets, a VoID linkset per target and link predicate
+    for (predicate, space), n in sorted(stats.get("links", {}).items()):
+        name, homepage = TARGETS[space]
+        target = URIRef(homepage)
+        linkset = mint.iri("dataset", "links", name.lower(), predicate.rsplit("#", 1)[-1])
+        add(dataset, VOID.subset, linkset)
+        add(linkset, RDF.type, VOID.Linkset)
+        add(linkset, VOID.subjectsTarget, dataset)
+        add(linkset, VOID.objectsTarget, target)
+        add(linkset, VOID.linkPredicate, URIRef(predicate))
+        add(linkset, VOID.triples, Literal(n, datatype=XSD.integer))
+        add(linkset, RDFS.label, Literal(f"Verknüpfungen mit {name} ({predicate.rsplit('#', 1)[-1]})", lang="de"))
+        add(target, RDF.type, VOID.Dataset)
+        add(target, DCTERMS.title, Literal(name))
+        add(target, FOAF.homepage, target)
+        add(target, VOID.uriSpace, Literal(space))
 
     # provenance: built from the source pages by this build
     activity = mint.iri("activity", "build", version)

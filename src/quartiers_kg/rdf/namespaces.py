@@ -32,8 +32,14 @@ PREFIXES = {
     "hydra": "http://www.w3.org/ns/hydra/core#",
     "dcatde": "http://dcat-ap.de/def/dcatde/",
     "pav": "http://purl.org/pav/",
+    "geo": "http://www.opengis.net/ont/geosparql#",
+    "geof": "http://www.opengis.net/def/function/geosparql/",
+    "uom": "http://www.opengis.net/def/uom/OGC/1.0/",
+    "wd": "http://www.wikidata.org/entity/",
 }
 PAV = Namespace(PREFIXES["pav"])
+GEO = Namespace(PREFIXES["geo"])
+GEOF = Namespace(PREFIXES["geof"])
 
 
 class QK(DefinedNamespace):

@@ -29,6 +29,7 @@ from ..errors import QueryRejected, StoreError
 from ..rdf.namespaces import PREFIXES
 from ..formats import DUMPS, Format
 from ..search import FUNCTION, SearchIndex, sparql_function
+from .geo import FUNCTIONS as GEO_FUNCTIONS
 from .answers import DEFAULT_GRAPH, Answer, answer, bind, plain, run_bounded
 
 log = logging.getLogger(__name__)
@@ -269,7 +270,7 @@ class GraphStore:
             index = SearchIndex.of(path)
         except ValueError as err:  # tantivy's error for an index it cannot read
             raise StoreError(f"cannot open the search index in {path}: {err}") from err
-        self.functions = {ox.NamedNode(FUNCTION): sparql_function(index)} if index else {}
+        self.functions = {**GEO_FUNCTIONS, **({ox.NamedNode(FUNCTION): sparql_function(index)} if index else {})}
         self.search = index
         if self.info.triples <= memory_max_triples:
             self.copied = threading.Thread(target=self._copy_to_memory, name="copy-to-memory", daemon=True)
@@ -299,7 +300,7 @@ class GraphStore:
         """Serve what another tool made: an Oxigraph store directory (read-only) or an RDF file (in memory)."""
         source = Path(source)
         self = cls.__new__(cls)
-        self.path, self.root, self.search, self.functions = None, None, None, {}
+        self.path, self.root, self.search, self.functions = None, None, None, dict(GEO_FUNCTIONS)
         try:
             if source.is_dir():
                 self._store = ox.Store.read_only(str(source))
