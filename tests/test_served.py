@@ -3,6 +3,7 @@ the module's text and nothing of the site around it, and equals the graph of the
 
 from __future__ import annotations
 
+import gc
 import shutil
 
 import pytest
@@ -69,7 +70,9 @@ def served(tmp_path_factory):
         shutil.copytree(base / "mirror", source_dir / "sources")
         store_dir = base / template / "store"
         build(Settings.from_env({}, source_dir=source_dir, store_dir=store_dir, build_processes=1))
-        out[template] = {"plain": graphs[None], "wrapped": graphs[template], "store": GraphStore(store_dir)}
+        gc.collect()  # the build's engine objects may only be freed on this thread, not on the next one's GC
+        out[template] = {"plain": graphs[None], "wrapped": graphs[template],
+                         "store": GraphStore(store_dir, memory_max_triples=0)}  # no copying thread beside the tests'
     mp.undo()
     return out
 

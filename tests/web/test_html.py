@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 PAGES = ["/", "/coverage", "/module/116", "/module/35", "/funding/kommune", "/module/116/assessment/zeitaufwand", "/module/",
          "/ontology", "/shapes", "/sparql", "/dataset", "/module/9999", "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205",
          "/api", "/api/queries/module-steps?number=116", "/api/queries/funding-overview", "/compare?modules=116,35",
-         "/module/116/print", "/module/35/print", "/explore", "/module/?funding=kommune", "/search?q=Nachbarn", "/search",
+         "/module/116/print", "/module/35/print", "/explore", "/karte", "/karte?finanzierung=Stiftungen", "/module/?funding=kommune", "/search?q=Nachbarn", "/search",
          "/changes"]
 
 

@@ -21,15 +21,15 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings.max_query_bytes + 4096
     app.json.ensure_ascii = False
 
-    from . import (api, assets, caching, changes, compare, coverage, documents, errors, explore, harvest, health, home, printview,
-                   resources, search, sparql)
+    from . import (api, assets, caching, changes, compare, coverage, documents, errors, explore, harvest, health, home, places,
+                   printview, resources, search, sparql)
 
     errors.register(app)
     caching.register(app)
     app.after_request(common_headers)
     app.add_template_filter(lambda iri: safe_href(iri, app.config["MINTER"]), "href")
     app.add_template_filter(curie, "curie")
-    for blueprint in (health.bp, sparql.bp, api.bp, assets.bp, changes.bp, compare.bp, printview.bp, search.bp, harvest.bp, explore.bp, home.bp, documents.bp, coverage.bp):
+    for blueprint in (health.bp, places.bp, sparql.bp, api.bp, assets.bp, changes.bp, compare.bp, printview.bp, search.bp, harvest.bp, explore.bp, home.bp, documents.bp, coverage.bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(resources.bp)  # last: its catch-all route maps every other path to an IRI
     return app

