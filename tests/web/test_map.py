@@ -52,3 +52,11 @@ def test_the_map_draws_a_dot_per_place_that_leads_to_its_projects_and_filters(cl
     assert len(Svg(client.get("/karte?finanzierung=Stiftungen").data.decode()).dots) == 3
     assert len(Svg(client.get("/karte?modul=999").data.decode()).dots) == 0
     assert "Keine Orte für diese Auswahl" in client.get("/karte?handlungsfeld=%3Cscript%3E").data.decode()
+
+
+def test_a_resource_page_names_its_outside_links(client):
+    place = client.get("/place/bocholt", headers={"Accept": "text/html"}).data.decode()
+    assert re.search(r'Auch bei: <a href="https://sws\.geonames\.org/2947421/" rel="external">GeoNames</a>', place)
+    funding = client.get("/funding/stiftungen", headers={"Accept": "text/html"}).data.decode()
+    assert 'href="http://www.wikidata.org/entity/Q157031" rel="external">Wikidata</a>' in funding
+    assert "Auch bei" not in client.get("/module/116", headers={"Accept": "text/html"}).data.decode()

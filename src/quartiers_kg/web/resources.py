@@ -47,6 +47,19 @@ def resource(path: str):
     return Response(render_template("resource.html", page=page), content_type=HTML.content_type, headers=headers)
 
 
+# the datasets a resource is linked to, by the IRI space of the link's target
+OUTSIDE = {"https://sws.geonames.org/": "GeoNames", "http://www.wikidata.org/entity/": "Wikidata"}
+LINKS_OUT = ("http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
+             "http://www.w3.org/2004/02/skos/core#closeMatch")
+
+
+def _outside_links(d) -> list[dict]:
+    """The same thing in other datasets ("Auch bei: GeoNames · Wikidata"), each link once."""
+    found = [{"name": name, "href": o["value"]} for prop in LINKS_OUT for o in d.out.get(prop, [])
+             for space, name in OUTSIDE.items() if o["type"] == "iri" and o["value"].startswith(space)]
+    return list({link["href"]: link for link in found}.values())
+
+
 def _view(d, path: str) -> dict:
     """Everything resource.html shows, with labels in place of IRIs."""
     vocab = vocabulary_labels()
@@ -110,6 +123,7 @@ def _view(d, path: str) -> dict:
         "label_de": labels.get("de"),
         "label_en": labels.get("en"),
         "types": [value(t) for t in d.out.get(RDF_TYPE, [])],
+        "outside": _outside_links(d),
         "long_text": long_text,
         "links": [r for r in links if r["prop"] != RDF_TYPE],
         "facts": facts,
