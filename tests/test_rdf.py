@@ -16,7 +16,7 @@ from quartiers_kg.rdf.uris import Minter, slug
 from quartiers_kg.source import parse_page, read_page
 from quartiers_kg.validate import check, gate_violations, load_shapes
 
-from .conftest import DATA_TRIPLES, SEED
+from .conftest import MAPPED_TRIPLES, SEED
 from .pages import full_page
 
 BASE = "https://w3id.org/quartiers-kg/"
@@ -41,7 +41,7 @@ def de(text):
 
 
 def test_triple_count_is_pinned(graph):
-    assert len(graph) == DATA_TRIPLES
+    assert len(graph) == MAPPED_TRIPLES
 
 
 def test_title_number_texts(graph):

@@ -30,10 +30,10 @@ ASK_COLUMN = "__ASK_RETVAL"  # Virtuoso answers ASK as a one-row table of this c
 SOLUTIONS = "application/sparql-results+xml"  # the one results format every engine writes to the letter
 TRIPLES = "application/n-triples"
 BUILD_INFO = """PREFIX owl: <http://www.w3.org/2002/07/owl#> PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX void: <http://rdfs.org/ns/void#>
+PREFIX void: <http://rdfs.org/ns/void#> PREFIX sd: <http://www.w3.org/ns/sparql-service-description#>
 SELECT ?version ?modified ?graph ?triples WHERE {{ GRAPH <{meta}> {{
   <{dataset}> owl:versionInfo ?version ; dct:modified ?modified .
-  OPTIONAL {{ <{dataset}> void:subset ?graph . ?graph void:triples ?triples }} }} }}"""
+  OPTIONAL {{ <{dataset}> void:subset ?graph . ?graph a sd:NamedGraph ; void:triples ?triples }} }} }}"""
 COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }} GROUP BY ?g"
 GRAPHS_UNDER = "SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), \"{prefix}\")) }}"
 _SYNTAX = ox.Store()  # empty: parses a query (lazily evaluated on nothing) to check it before it leaves
