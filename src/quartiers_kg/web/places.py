@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from collections import defaultdict
 from pathlib import Path
 
 from flask import Blueprint, Response, render_template, request
@@ -29,19 +30,29 @@ PREFIX schema: <https://schema.org/>
 PREFIX geo: <http://www.opengis.net/ont/geosparql#>
 PREFIX owl: <http://www.w3.org/2002/07/owl#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?place ?name ?wkt ?same ?project ?projectName ?module ?number ?title ?funding ?field WHERE {
+SELECT ?place ?name ?wkt ?same ?project ?projectName ?module ?number ?title WHERE {
   ?place geo:hasGeometry/geo:asWKT ?wkt ; rdfs:label ?name .
   OPTIONAL { ?place owl:sameAs ?same }
   ?project schema:location ?place ; rdfs:label ?projectName .
   ?module qk:project ?project ; qk:moduleNumber ?number .
   OPTIONAL { ?module rdfs:label ?title }
-  OPTIONAL { ?module qk:fundingSource/skos:prefLabel ?funding }
-  OPTIONAL { ?module qk:fieldOfAction/skos:prefLabel ?field }
+}"""
+TAGS = """
+PREFIX qk: <https://w3id.org/quartiers-kg/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX geo: <http://www.opengis.net/ont/geosparql#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?module ?funding ?field WHERE {
+  ?module qk:project/schema:location/geo:hasGeometry ?geometry .
+  { ?module qk:fundingSource/skos:prefLabel ?funding } UNION { ?module qk:fieldOfAction/skos:prefLabel ?field }
 }"""
 
 
 def _places() -> list[dict]:
     """Every placed place with its projects and their modules (and what the modules are funded by and work on)."""
+    funding, fields = defaultdict(set), defaultdict(set)
+    for row in rows(TAGS):  # apart: one row per funding source and field, not one per pair of them
+        (funding if row["funding"] else fields)[row["module"].value].add((row["funding"] or row["field"]).value)
     found: dict[str, dict] = {}
     for row in rows(PLACES):
         lon_lat = point(row["wkt"].value)
@@ -52,13 +63,10 @@ def _places() -> list[dict]:
             "geonames": row["same"].value if row["same"] else None, "projects": {}})
         project = place["projects"].setdefault(row["project"].value, {"iri": row["project"].value,
                                                                       "name": row["projectName"].value, "modules": {}})
-        module = project["modules"].setdefault(int(row["number"].value), {
+        project["modules"].setdefault(int(row["number"].value), {
             "number": int(row["number"].value), "iri": row["module"].value,
-            "title": row["title"].value if row["title"] else None, "funding": set(), "fields": set()})
-        if row["funding"]:
-            module["funding"].add(row["funding"].value)
-        if row["field"]:
-            module["fields"].add(row["field"].value)
+            "title": row["title"].value if row["title"] else None, "funding": funding[row["module"].value],
+            "fields": fields[row["module"].value]})
     return sorted(found.values(), key=lambda p: p["name"])
 
 
