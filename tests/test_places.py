@@ -86,3 +86,18 @@ def test_the_description_counts_each_linkset(store):
     found = {(r["target"].value, r["p"].value): int(r["n"].value) for r in rows}
     assert found == {("https://www.geonames.org/", str(OWL.sameAs)): 3,
                      ("https://www.wikidata.org/", "http://www.w3.org/2004/02/skos/core#closeMatch"): 3}
+
+
+def test_each_linkset_is_a_dump_of_its_own(client, store):
+    from rdflib import Graph
+
+    dumps = {r["d"].value for r in store.query(
+        "PREFIX void: <http://rdfs.org/ns/void#> SELECT ?d WHERE { ?l a void:Linkset ; void:dataDump ?d }")}
+    assert {d.rsplit("/", 1)[-1] for d in dumps} == {"links-geonames.nt", "links-wikidata.nt"}
+    answer = client.get("/dumps/links-geonames.nt")
+    body = answer.data
+    answer.close()  # a file sent from the folder
+    assert answer.status_code == 200 and answer.mimetype == "application/n-triples"
+    links = Graph().parse(data=body.decode(), format="nt")
+    assert len(links) == 3 and set(links.predicates()) == {OWL.sameAs}
+    assert client.get("/dumps/links-nirgends.nt").status_code == 404

@@ -23,7 +23,7 @@ from .rdf.uris import Minter
 from .source import SourceFile, assemble, mirror_files
 from .source.boilerplate import drop_repeated
 from .source.files import MANIFEST, load_source, parse_loaded
-from .rdf.description import Publisher, describe_dataset, statistics
+from .rdf.description import LINK_PREDICATES, TARGETS, Publisher, describe_dataset, statistics
 from .store import BuildInfo, NewStore, build_lock, uploader
 from .store.local import CURRENT, META
 from .validate import check_partition, gate_violations, load_shapes
@@ -186,6 +186,7 @@ def _build(settings: Settings, progress: Progress | None) -> tuple[BuildInfo, Ba
         advance = step("describing", 1)
         graphs = list(new.counts)
         dumps = new.dump(graphs)
+        link_dumps = new.dump_links(data, LINK_PREDICATES, {space: name for space, (name, _) in TARGETS.items()})
         relate(new.select, new.dir)
         search.write_index(search.texts(new.select), new.dir)
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -196,7 +197,7 @@ def _build(settings: Settings, progress: Progress | None) -> tuple[BuildInfo, Ba
                         if str(s).startswith(settings.base_iri) and str(s)[len(settings.base_iri):].count("/") == 1})
         kept = {p.name for p in (Path(settings.store_dir) / "builds").iterdir()}
         meta = describe_dataset(settings.base_iri, new.version, built_at, new.counts, stats, dumps, publisher, lists,
-                                [{**v, "kept": v["version"] in kept} for v in history])
+                                [{**v, "kept": v["version"] in kept} for v in history], link_dumps)
         new.load(str(mint.graph("meta")), meta)
         advance(1)
         return new.publish(uploader(settings)), batch

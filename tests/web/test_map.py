@@ -60,3 +60,13 @@ def test_a_resource_page_names_its_outside_links(client):
     funding = client.get("/funding/stiftungen", headers={"Accept": "text/html"}).data.decode()
     assert 'href="http://www.wikidata.org/entity/Q157031" rel="external">Wikidata</a>' in funding
     assert "Auch bei" not in client.get("/module/116", headers={"Accept": "text/html"}).data.decode()
+
+
+def test_a_named_query_with_places_answers_geojson(client):
+    answer = client.get("/api/queries/projects-near", query_string={"town": "Bocholt", "km": 60, "format": "geojson"})
+    assert answer.status_code == 200 and answer.mimetype == "application/geo+json"
+    features = json.loads(answer.data)["features"]
+    assert {f["properties"]["place"] for f in features} == {"Bocholt", "Mülheim an der Ruhr"}
+    assert all(f["geometry"]["type"] == "Point" and 5.8 < f["geometry"]["coordinates"][0] < 9.5 for f in features)
+    by_accept = client.get("/api/queries/projects-near?town=Bocholt&km=60", headers={"Accept": "application/geo+json"})
+    assert json.loads(by_accept.data) == json.loads(answer.data)

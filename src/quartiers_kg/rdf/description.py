@@ -31,6 +31,8 @@ DISTINCT = """SELECT (COUNT(DISTINCT ?s) AS ?subjects) (COUNT(DISTINCT ?o) AS ?o
 ENTITIES = """SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{data}> {{ ?s ?p ?o }} FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}"""
 SOURCES = "SELECT DISTINCT ?page WHERE {{ GRAPH <{data}> {{ ?m <http://purl.org/dc/terms/source> ?page }} }}"
 # links to other datasets: link predicate, the target's IRI space, how many
+LINK_PREDICATES = ["http://www.w3.org/2002/07/owl#sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch",
+                   "http://www.w3.org/2004/02/skos/core#closeMatch"]
 TARGETS = {"https://sws.geonames.org/": ("GeoNames", "https://www.geonames.org/"),
            "http://www.wikidata.org/entity/": ("Wikidata", "https://www.wikidata.org/")}
 LINKS = """SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{ GRAPH <{data}> {{ ?s ?p ?o }}
@@ -67,7 +69,8 @@ def statistics(select: Callable[[str], list[dict]], base: str, data: str, graphs
 
 
 def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, int], stats: dict,
-                     dumps: list, publisher: Publisher, lists: Iterable[str], versions: list[dict] = ()) -> Graph:
+                     dumps: list, publisher: Publisher, lists: Iterable[str], versions: list[dict] = (),
+                     link_dumps: dict[str, str] | None = None) -> Graph:
     """VoID and DCAT for the dataset: what it holds, where to get it, under which licence, from what.
 
     The static part is dataset.ttl beside this module; here is what a build, its counts and the settings add.
@@ -141,6 +144,8 @@ def describe_dataset(base: str, version: str, built_at: str, counts: dict[str, i
         add(linkset, VOID.linkPredicate, URIRef(predicate))
         add(linkset, VOID.triples, Literal(n, datatype=XSD.integer))
         add(linkset, RDFS.label, Literal(f"Verknüpfungen mit {name} ({predicate.rsplit('#', 1)[-1]})", lang="de"))
+        if space in (link_dumps or {}):  # every link to that dataset, whatever its predicate, in one file
+            add(linkset, VOID.dataDump, mint.iri("dumps", link_dumps[space]))
         add(target, RDF.type, VOID.Dataset)
         add(target, DCTERMS.title, Literal(name))
         add(target, FOAF.homepage, target)

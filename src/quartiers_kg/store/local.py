@@ -112,6 +112,20 @@ class NewStore:
         result = self._store.query(sparql, use_default_graph_as_union=True)
         return [{v.value: plain(row[v]) if row[v] is not None else None for v in result.variables} for row in result]
 
+    def dump_links(self, graph: str, predicates: list[str], spaces: dict[str, str]) -> dict[str, str]:
+        """Write each linkset of `graph` (its triples with one of `predicates` and an object in an IRI space) as
+        dumps/links-<name>.nt, `spaces` mapping an IRI space to its name; returns space -> file name of those written."""
+        written = {}
+        for space, name in spaces.items():
+            triples = [q.triple for p in predicates for q in self._store.quads_for_pattern(
+                None, ox.NamedNode(p), None, ox.NamedNode(graph)) if q.object.value.startswith(space)]
+            if triples:
+                file = f"links-{name.lower()}.nt"
+                with open(self.dir / "dumps" / file, "wb") as handle:
+                    ox.serialize(sorted(triples, key=str), handle, format=ox.RdfFormat.N_TRIPLES)
+                written[space] = file
+        return written
+
     def dump(self, graphs: list[str]) -> list[Dump]:
         """Write the triples of `graphs` as full dumps into dumps/ of the new build, the formats side by side.
 

@@ -15,6 +15,7 @@ from ..relations import read as read_relations
 from ..store import Answer
 from .answers import HINTS, negotiate, respond, table
 from .assets import installed
+from . import geojson
 from .context import INTERNAL_ROWS, absolute, answer, get_store, per_version, queries, settings
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -65,6 +66,9 @@ def run(name: str):
         if values and values[0] != "":
             substitutions[p.name] = typed_value(p, values[0])
     params = request.args.to_dict(flat=False)
+    if geojson.wanted(params, request.headers.get("Accept")):  # where a query's rows carry a WKT point
+        found = answer(q.text, substitutions=substitutions)
+        return geojson.response(geojson.collection(found.variables, found.rows))
     if negotiate(of_kind(SOLUTIONS) + [HTML], of_kind(SOLUTIONS)[0], params) is HTML:
         return _page(q, substitutions)
     return respond(answer(q.text, substitutions=substitutions), params, q.text)

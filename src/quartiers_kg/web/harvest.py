@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, send_from_directory, url_for
@@ -13,6 +14,7 @@ from .dataset import description_response
 
 bp = Blueprint("harvest", __name__)
 
+LINKSET = re.compile(r"links-[a-z]+\.nt")  # a linkset's links, N-Triples (void:dataDump of its void:Linkset)
 DUMP_TYPES = {f.dump: "application/gzip" if f.dump.endswith(".gz") else f.media_type for f in DUMPS}
 SITEMAP_LIMIT = 50_000  # URLs per sitemap file, as sitemaps.org allows
 SUBJECTS = """SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }} ORDER BY ?s"""
@@ -31,12 +33,13 @@ def dcat():
 
 @bp.route("/dumps/<name>")
 def dump(name: str):
-    if name not in DUMP_TYPES:
-        raise UnknownResource(f"no dump {name!r}; the dumps are: {', '.join(DUMP_TYPES)}")
+    linkset = LINKSET.fullmatch(name)
+    if name not in DUMP_TYPES and not linkset:
+        raise UnknownResource(f"no dump {name!r}; the dumps are: {', '.join(DUMP_TYPES)} and the linksets links-<dataset>.nt")
     store = get_store()
     if store.path is None:
         raise UnknownResource(f"the dumps of build {store.info.version} are not on this server: they are kept where it was built")
-    return send_from_directory(store.path / "dumps", name, mimetype=DUMP_TYPES[name], as_attachment=True,
+    return send_from_directory(store.path / "dumps", name, mimetype=DUMP_TYPES.get(name, "application/n-triples"), as_attachment=True,
                                conditional=True, etag=f"{store.info.version}-{name}")
 
 

@@ -14,9 +14,10 @@ import math
 from collections import defaultdict
 from pathlib import Path
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 
 from ..store.geo import point
+from . import geojson
 from .context import minter, per_version, rows, settings
 
 bp = Blueprint("places", __name__)
@@ -107,7 +108,7 @@ def karte():
 
 
 @bp.route("/places.geojson")
-def geojson():
+def places_geojson():
     """Every placed place as a GeoJSON Feature (RFC 7946: WGS 84, longitude first), its projects and modules."""
     features = [{
         "type": "Feature", "id": p["iri"],
@@ -116,8 +117,7 @@ def geojson():
                        "projectNames": [pr["name"] for pr in p["projects"].values()],
                        "modules": sorted({n for pr in p["projects"].values() for n in pr["modules"]})},
     } for p in per_version("places", _places)]
-    body = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
-    return Response(body, content_type="application/geo+json")
+    return geojson.response({"type": "FeatureCollection", "features": features})
 
 
 @functools.cache
