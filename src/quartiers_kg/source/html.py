@@ -32,6 +32,8 @@ def read_html(markup: str) -> PageText:
     >>> page = read_html('<body><nav><a href="/">Start</a></nav><main><h1>Modul X</h1><ol><li>eins</li></ol></main></body>')
     >>> page.text.split("\\n"), [d.why for d in page.dropped]
     (['Modul X', '', '  1. eins'], ['navigation'])
+    >>> read_html("<h1>Modul X</h1><p>Text</p><ul><li>eins</li><li>zwei</li></ul>").text.split()
+    ['Modul', 'X', 'Text', '-', 'eins', '-', 'zwei']
     """
     content = find_content(parse_html(markup))
     title = ""
@@ -51,15 +53,6 @@ def _cut_in_text(markup: str) -> bool:
     after a whole text."""
     end = markup.rstrip()
     return bool(end) and not end.endswith(">") and re.search(r"<[^<>]*$", end) is None
-
-
-def html_to_text(markup: str) -> str:
-    """The module's text of an HTML page.
-
-    >>> html_to_text("<h1>Modul X</h1><p>Text</p><ol><li>eins</li><li>zwei</li></ol>").split()
-    ['Modul', 'X', 'Text', '1.', 'eins', '2.', 'zwei']
-    """
-    return read_html(markup).text
 
 
 def _layout(root: etree._Element) -> str:
