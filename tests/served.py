@@ -158,18 +158,17 @@ def print_template(content: str, title: str, number: int, pager=None) -> str:
 
 
 def bare(content: str, title: str, number: int, pager: Pager | None = None) -> str:
-    """A template whose markup says nothing: the chrome in divs and paragraphs without ids, classes or landmarks (the
-    skip link leads nowhere), so that only the boilerplate net (lines the site repeats on most pages) finds it."""
+    """A template whose markup says nothing: the chrome in divs and paragraphs without ids, classes or landmarks, the
+    module's blocks straight in the body beside them (the skip link leads nowhere), so that only the boilerplate net
+    (lines the site repeats on most pages) finds the chrome."""
     pager_html = f"<div>{' '.join(f'<p>{part}</p>' for part in _pager(*pager))}</div>" if pager else ""
     return f"""<html><head><title>{html.escape(title)}</title></head><body>
 <div><a href="#inhalt">Zum Inhalt springen</a></div>
 <div><p>{SITE}</p>{_links(MENU)}</div>
 <div><p>Sie sind hier: <a href="/">Startseite</a> › <a href="/modulbaukasten/">Modulbaukasten</a> › Modul {number}</p></div>
 <div><p>{COOKIE}</p><p><a href="#">Alle akzeptieren</a></p></div>
-<div>
 {content}
 {pager_html}
-</div>
 <div><p>Weitere Module</p>{_sidebar()}</div>
 <div><p>{" | ".join(FOOTER_LINKS)}</p><p>{ADDRESS}</p><p>{COPYRIGHT}</p></div>
 </body></html>
@@ -223,6 +222,29 @@ def tables(content: str, title: str, number: int, pager: Pager | None = None) ->
 """
 
 
+def grid(content: str, title: str, number: int, pager: Pager | None = None) -> str:
+    """A page of grid columns (Bootstrap's way): a navbar, the module in one column and other modules in the next,
+    neither named for what it holds; the cookie banner a consent tool's own div."""
+    pager_html = f'<ul class="list-inline">{"".join(f"<li>{part}</li>" for part in _pager(*pager))}</ul>' if pager else ""
+    return f"""<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>{html.escape(title)} | {SITE}</title></head>
+<body>
+<nav class="navbar navbar-expand-lg"><a class="navbar-brand" href="/">{SITE}</a>{_links(MENU)}</nav>
+<div class="container">
+ <ol class="breadcrumb"><li><a href="/">Startseite</a></li><li><a href="/modulbaukasten/">Modulbaukasten</a></li><li>Modul {number}</li></ol>
+ <div class="row">
+  <div class="col-md-8">
+{content}
+{pager_html}
+  </div>
+  <div class="col-md-4"><h3>Weitere Module</h3>{_sidebar()}<p>{ADDRESS}</p></div>
+ </div>
+</div>
+<div class="container-fluid bg-dark"><p>{COPYRIGHT}</p><p>{" | ".join(FOOTER_LINKS)}</p></div>
+<div id="CybotCookiebotDialog"><p>{COOKIE}</p><a href="#">Alle akzeptieren</a></div>
+</body></html>
+"""
+
+
 def plain(content: str, title: str, number: int, pager: Pager | None = None) -> str:
     """The same page without chrome: the module's text, the tab links a crawler follows, the pager as paragraphs."""
     links = "<nav>" + _links([name for name, _ in pager[2]], [href for _, href in pager[2]]) + "</nav>" if pager else ""
@@ -232,7 +254,7 @@ def plain(content: str, title: str, number: int, pager: Pager | None = None) -> 
 
 CHROME_VALUES = MENU + FOOTER_LINKS + ["Weitere Module", "Suchen", "Anwender und Zielgruppe"]
 
-TEMPLATES = {"semantic": semantic, "divs": divs, "bare": bare, "blog": blog, "tables": tables}
+TEMPLATES = {"semantic": semantic, "divs": divs, "bare": bare, "blog": blog, "tables": tables, "grid": grid}
 
 # the modules of the served site: a folder of six tabs each, and a print page; 41 has only a print page
 MODULES = [("modul-07-testmodul", (7, "Testmodul Sieben")), ("modul-09-zweites-modul", (9, "Zweites Modul")),

@@ -52,6 +52,19 @@ def test_a_list_of_links_before_the_modules_text_is_a_menu_after_it_the_modules_
     assert [d.why for d in page.dropped] == ["navigation"]
 
 
+def test_where_nothing_names_the_content_it_is_where_title_template_text_and_pager_meet():
+    from .served import grid, tab_texts
+    from .pages import TAB_NAMES, TABS, web_page
+
+    tabs = [(name, web_url(7, tab)) for name, tab in zip(TAB_NAMES, TABS)]
+    text = web_page("Testmodul", tab_texts(7, "Testmodul")[3], 4, len(TABS), footer=False)  # the steps: no heading
+    page = read_html(grid(content_html(text), "Testmodul", 7, (4, len(TABS), tabs)))
+    blocks = page.text.split("\n\n")
+    assert blocks[:3] == ["Testmodul", "Ablauf:", "- Planen\n- Machen 7"] and blocks[3:5] == ["Seite 4 / 6", "Inhalt:"]
+    assert "Weitere Module" not in page.text and "© 2024" not in page.text
+    assert "outside the main content" in [d.why for d in page.dropped]
+
+
 def test_a_title_band_above_the_content_is_still_the_title(tmp_path):
     markup = """<html><body><header class="site"><a href="/">Logo</a></header>
         <div class="page-title"><h1>Modul Quartiersbegehung</h1></div>

@@ -95,7 +95,7 @@ def find_content(doc: etree._Element) -> Content:
     site_names = _site_names(doc)
     for element in list(body.iter(*_NO_TEXT)):
         _remove(element)
-    pager = _pager(body)
+    pager, pager_place = _pager(body)
     fixed = _marked(body)
     marked = set(fixed)
     targets = _link_targets(body)
@@ -107,6 +107,9 @@ def find_content(doc: etree._Element) -> Content:
         dropped.append(_dropped(element, why))
         _remove(element)
     root = _container(body, marked, targets)
+    if root is body:  # nothing names the content: it is where the template's text, the title and the pager meet
+        anchors = [e for e in fixed if not any(c in fixed for c in e)] + candidates[:1] + [pager_place]
+        root = _common_ancestor([a for a in anchors if a is not None and _inside(a, body)], body)
     for element, why in _skip_links(body, root) + _link_lists_before(root, fixed):
         dropped.append(_dropped(element, why))
         _remove(element)
@@ -119,14 +122,15 @@ def find_content(doc: etree._Element) -> Content:
     return Content(root, title, tuple(d for d in dropped if d.text))
 
 
-def _pager(body: etree._Element) -> etree._Element | None:
-    """Take the tab pager out of the page, as a block of one paragraph per part; the last one if there are two.
+def _pager(body: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """Take the tab pager out of the page, as a block of one paragraph per part (the last one if there are two),
+    and say where it stood (its parent).
 
     It is the element around the "Seite X / N" text that holds nothing but the pager's parts and links.
     """
     hits = [e for e in body.iter() if isinstance(e.tag, str) and PAGER.match(squash(e.text or ""))]
     if not hits:
-        return None
+        return None, None
     node = hits[-1]
     while (parent := node.getparent()) is not None and parent is not body and parent.tag not in ("main", "article") and _pager_only(parent):
         node = parent
@@ -135,6 +139,7 @@ def _pager(body: etree._Element) -> etree._Element | None:
             (_pager_only(following) and any(is_fixed(piece) for piece in _lines(following))) or _tab_name(parts[-1], following)):
         parts.append(following)  # "Inhalt:" and the tabs as blocks of their own after "Seite X / N"
     lines = [line for part in parts for line in _lines(part)]
+    place = parts[0].getparent()
     for part in parts:
         _remove(part)
     for other in hits[:-1]:
@@ -143,7 +148,7 @@ def _pager(body: etree._Element) -> etree._Element | None:
     block = etree.Element("div")
     for line in lines:
         etree.SubElement(block, "p").text = line
-    return block
+    return block, place
 
 
 def _dropped(element: etree._Element, why: str) -> Dropped:
@@ -269,6 +274,19 @@ def _container(body: etree._Element, marked: set[etree._Element], targets: list[
             if best is None or _markers_in(score, marked) > _markers_in(best, marked):
                 best = score
     return best if best is not None else body
+
+
+def _common_ancestor(elements: list[etree._Element], body: etree._Element) -> etree._Element:
+    """The innermost element holding them all (the body for fewer than two: one point tells no extent)."""
+    if len(elements) < 2:
+        return body
+    chains = [[e, *e.iterancestors()][::-1] for e in elements]
+    common = body
+    for level in zip(*chains):
+        if any(node is not level[0] for node in level):
+            break
+        common = level[0]
+    return common if _inside(common, body) else body
 
 
 def _link_targets(body: etree._Element) -> list[etree._Element]:
