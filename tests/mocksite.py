@@ -4,6 +4,7 @@ Its pages are made from the template here; no real page text."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import threading
@@ -128,7 +129,11 @@ def _print_html(number: int, title: str) -> str:
 
 @contextmanager
 def serving(site: MockSite):
-    """Serve the mock site on a free loopback port in a thread of this process; yields its base URL."""
+    """Serve the mock site on a free loopback port in a thread of this process; yields its base URL.
+
+    Garbage of earlier tests is collected first, here: pyoxigraph's query results may only be freed on the thread that
+    made them, and a collection that happens to start in the site's thread would free them there."""
+    gc.collect()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # its request log is not the test's output
     server = make_server("127.0.0.1", 0, site.app(), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

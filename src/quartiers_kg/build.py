@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections.abc import Callable, Iterable
@@ -185,6 +186,7 @@ def _build(settings: Settings, progress: Progress | None) -> tuple[BuildInfo, Ba
         new.load(str(mint.graph("shapes")), load_shapes(settings.shapes_dir))  # as written: pyshacl adds to the one it used
         advance = step("describing", 1)
         graphs = list(new.counts)
+        gc.collect()  # the stages before left engine objects in cycles: freed here, not in a dump writer's thread
         dumps = new.dump(graphs)
         link_dumps = new.dump_links(data, LINK_PREDICATES, {space: name for space, (name, _) in TARGETS.items()})
         relate(new.select, new.dir)
