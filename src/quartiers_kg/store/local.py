@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import gc
 import gzip
 import hashlib
 import itertools
@@ -295,11 +296,19 @@ class GraphStore:
         return self.root is None or (self.root / CURRENT).resolve() == self.path
 
     def _copy_to_memory(self, batch: int = 5000) -> None:
+        # No cyclic garbage collection while copying: this thread allocates a Python object per quad, and a collection
+        # it set off would free other threads' engine objects (query results, iterators) here, which pyoxigraph
+        # forbids (they are freed on their own thread once collection is on again).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             memory = self._copied(batch)
         except (OSError, RuntimeError, ValueError) as err:  # the build was removed under us: keep reading from disk
             log.warning("the store could not be copied into memory: %s", err)
             return  # the error, and with it the iterator, is dropped here, on the thread that made it
+        finally:
+            if collecting:
+                gc.enable()
         self._store = memory
 
     def _copied(self, batch: int) -> ox.Store:
