@@ -1,8 +1,9 @@
 """Module pages as content management systems serve them: the module's text made from the template, wrapped in a
 site's chrome (skip link, logo, menu, search, breadcrumb, sidebar of other modules, cookie notice, footer, pager).
 
-Two site templates: a semantic one (header, nav, main, article, aside, footer) and an older one of plain `div`s
-with ids and classes only. Every phrase of the chrome is listed in CHROME_PHRASES, so a test can look for any of
+Six site templates (TEMPLATES): a semantic one (header, nav, main, article, aside, footer), an older one of plain
+`div`s with ids and classes only, a bare one whose markup says nothing, a blog theme, a table layout inside an ASP.NET
+form, and grid columns; print pages come in a print template of their own. Every phrase of the chrome is listed in CHROME_PHRASES, so a test can look for any of
 them in the graph. No real page text: the chrome's words are made up the way such sites write them.
 """
 
