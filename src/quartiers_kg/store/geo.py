@@ -42,11 +42,11 @@ def metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
 def distance(first, second, units=None):
     """geof:distance(geometry, geometry, units): a double in the units asked for (uom:metre by default,
     uom:kilometre too); unbound, as SPARQL makes of an error, for anything but two WKT points and known units."""
-    if not isinstance(first, ox.Literal) or not isinstance(second, ox.Literal):
+    if not isinstance(first, ox.Literal) or not isinstance(second, ox.Literal) or not isinstance(units, (ox.NamedNode, type(None))):
         return None
     a, b = point(first.value), point(second.value)
-    scale = METRES.get(UOM + "metre" if units is None else getattr(units, "value", ""))
-    if a is None or b is None or scale is None or not isinstance(units, (ox.NamedNode, type(None))):
+    scale = METRES.get(units.value if units is not None else UOM + "metre")
+    if a is None or b is None or scale is None:
         return None
     return ox.Literal(repr(metres_between(a, b) / scale), datatype=ox.NamedNode(DOUBLE))
 

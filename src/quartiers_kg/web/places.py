@@ -86,25 +86,33 @@ def _filtered(places: list[dict], number: str, funding: str, field: str) -> list
     return out
 
 
+def _map() -> dict:
+    """What every request for the map shares, once per dataset version: the places placed on the picture, the
+    outline's path, and the values the filters offer."""
+    places = _places()
+    outline = _outline(str(settings().assets_dir / OUTLINE))
+    frame = _frame(outline, places)
+    modules = [m for p in places for project in p["projects"].values() for m in project["modules"].values()]
+    return {
+        "places": [{**p, "xy": frame(p["lon"], p["lat"])} for p in places],
+        "outline": " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (frame(*xy) for xy in ring)) + " Z"
+                            for ring in outline),
+        "choices": {"modul": sorted({m["number"] for m in modules}),
+                    "finanzierung": sorted({f for m in modules for f in m["funding"]}),
+                    "handlungsfeld": sorted({f for m in modules for f in m["fields"]})},
+    }
+
+
 @bp.route("/karte")
 def karte():
     """The map: a dot per place, sized by its projects; a dot leads to the place's projects and their modules."""
-    places = per_version("places", _places)
+    drawn = per_version("map", _map)
     number, funding, field = (request.args.get(k, "").strip() for k in ("modul", "finanzierung", "handlungsfeld"))
-    shown = _filtered(places, number, funding, field)
-    outline = _outline(str(settings().assets_dir / OUTLINE))
-    frame = _frame(outline, places)
-    dots = [{**p, "x": frame(p["lon"], p["lat"])[0], "y": frame(p["lon"], p["lat"])[1], "id": f"ort-{i}",
-             "r": 6 + 5 * math.sqrt(len(p["projects"])), "href": minter().path_of(p["iri"])} for i, p in enumerate(shown)]
-    path = " ".join("M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in (frame(*xy) for xy in ring)) + " Z" for ring in outline)
-    choices = {
-        "modul": sorted({m["number"] for p in places for pr in p["projects"].values() for m in pr["modules"].values()}),
-        "finanzierung": sorted({f for p in places for pr in p["projects"].values() for m in pr["modules"].values() for f in m["funding"]}),
-        "handlungsfeld": sorted({f for p in places for pr in p["projects"].values() for m in pr["modules"].values() for f in m["fields"]}),
-    }
-    return render_template("karte.html", dots=dots, outline=path, width=WIDTH, height=HEIGHT, choices=choices,
-                           chosen={"modul": number, "finanzierung": funding, "handlungsfeld": field},
-                           total=len(places), has_outline=bool(outline))
+    dots = [{**p, "x": p["xy"][0], "y": p["xy"][1], "id": f"ort-{i}", "r": 6 + 5 * math.sqrt(len(p["projects"])),
+             "href": minter().path_of(p["iri"])} for i, p in enumerate(_filtered(drawn["places"], number, funding, field))]
+    return render_template("karte.html", dots=dots, outline=drawn["outline"], width=WIDTH, height=HEIGHT,
+                           choices=drawn["choices"], chosen={"modul": number, "finanzierung": funding, "handlungsfeld": field},
+                           total=len(drawn["places"]), has_outline=bool(drawn["outline"]))
 
 
 @bp.route("/places.geojson")
@@ -116,7 +124,7 @@ def places_geojson():
         "properties": {"name": p["name"], "geonames": p["geonames"], "projects": len(p["projects"]),
                        "projectNames": [pr["name"] for pr in p["projects"].values()],
                        "modules": sorted({n for pr in p["projects"].values() for n in pr["modules"]})},
-    } for p in per_version("places", _places)]
+    } for p in per_version("map", _map)["places"]]
     return geojson.response({"type": "FeatureCollection", "features": features})
 
 
