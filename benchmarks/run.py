@@ -1,22 +1,32 @@
-"""Measure quartiers-kg against the Oxigraph server and rdflib-endpoint on the same generated data.
+"""Measure quartiers-kg against the Oxigraph server on the same generated data, in three workloads.
 
-    python benchmarks/run.py --modules 10000 --seconds 5 --rounds 3 --connections 8
+    python benchmarks/run.py --modules 10000 --seconds 4 --rounds 2 --connections 8
 
-Generates the toolbox, builds our store, loads our N-Triples dump into the Oxigraph server and into
-rdflib-endpoint, starts the three servers on loopback and sends the same query mix to each with wrk
-(a C load generator in its own process), alternating servers in rounds. Prints a Markdown table of
-req/s and latency per query and server, the ratios, and pyoxigraph in-process as the limit. Needs
-`pip install oxigraph rdflib-endpoint[cli]` and Debian's `wrk`. Bounded: rounds x queries x servers x seconds.
+Generates the toolbox, builds our store, loads our N-Triples dump into the Oxigraph server, starts it and
+quartiers-kg twice (response cache on and off) on loopback, and sends the same requests to each with wrk (a C load
+generator in its own process), alternating servers. Every query runs in three workloads, so that the response
+cache cannot flatter a result:
+
+- distinct: parameters drawn uniformly from the whole dataset (a module of all, a funding source, a word, a year
+  window), new draws every round, so that requests rarely repeat;
+- popular: parameters drawn from a Zipf distribution (s = 1) over the same values, as crawlers and readers hit pages;
+- repeated: 2,000 requests drawn once and cycled, as before (a warm cache on a small working set).
+
+Prints a Markdown table per workload (req/s, p50/p99 latency, ratios to the Oxigraph server, the cache's hit rate
+read from /metrics) and the geometric means. Needs `pip install -e '.[bench]'` and Debian's `wrk`. Bounded:
+rounds x workloads x queries x servers x seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import math
 import os
 import random
+import re
 import shutil
 import socket
 import statistics
@@ -29,25 +39,56 @@ import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from generate import SYLLABLES  # noqa: E402  (the words module titles are made of)
+
 BASE = "https://w3id.org/quartiers-kg/"
 QK = "https://w3id.org/quartiers-kg/ontology#"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+DCT = "http://purl.org/dc/terms/"
 
-# name -> query template ({n} is a module number drawn per request)
+# name -> (query template, heavy); {n} a module number, {f} a funding source, {w} a word, {y} a first year
 MIX = {
-    "module lookup": f"SELECT ?p ?o WHERE {{ <{BASE}module/{{n}}> ?p ?o }}",
-    "2-hop related": f"SELECT DISTINCT ?m2 ?t WHERE {{ <{BASE}module/{{n}}> <{QK}relatedModule>/<{QK}relatedModule> ?m2 . OPTIONAL {{ ?m2 <{LABEL}> ?t }} }}",
-    "counts by funding": f"SELECT ?f (COUNT(?m) AS ?n) WHERE {{ ?m <{QK}fundingSource> ?f }} GROUP BY ?f ORDER BY DESC(?n)",
-    "text filter": f"SELECT ?m ?t WHERE {{ ?m a <{QK}Module> ; <{LABEL}> ?t FILTER (CONTAINS(LCASE(STR(?t)), \"netzwerk\")) }} LIMIT 50",
-    "describe": f"DESCRIBE <{BASE}module/{{n}}>",
-    "literature by year": "SELECT ?item ?title WHERE { ?item <http://purl.org/dc/terms/issued> ?y ; <http://purl.org/dc/terms/title> ?title FILTER (STR(?y) = \"{year}\") }",
-    "ask": f"ASK {{ <{BASE}module/{{n}}> a <{QK}Module> }}",
+    "module lookup": (f"SELECT ?p ?o WHERE {{ <{BASE}module/{{n}}> ?p ?o }}", False),
+    "2-hop related": (f"SELECT DISTINCT ?m2 ?t WHERE {{ <{BASE}module/{{n}}> <{QK}relatedModule>/<{QK}relatedModule> ?m2 . "
+                      f"OPTIONAL {{ ?m2 <{LABEL}> ?t }} }}", False),
+    "describe": (f"DESCRIBE <{BASE}module/{{n}}>", False),
+    "ask": (f"ASK {{ <{BASE}module/{{n}}> <{QK}fundingSource> <{{f}}> }}", False),
+    "counts by funding": (f"SELECT ?f (COUNT(?m) AS ?k) WHERE {{ ?m <{QK}fundingSource> ?f ; <{QK}moduleNumber> ?x "
+                          f"FILTER (?x >= {{n}}) }} GROUP BY ?f ORDER BY DESC(?k)", True),
+    "text filter": (f"SELECT ?m ?t WHERE {{ ?m a <{QK}Module> ; <{LABEL}> ?t FILTER (CONTAINS(LCASE(STR(?t)), \"{{w}}\")) }} "
+                    "LIMIT 50", True),
+    "literature window": (f"SELECT ?item ?title WHERE {{ ?item <{DCT}issued> ?y ; <{DCT}title> ?title "
+                          f"FILTER (STR(?y) >= \"{{y}}\" && STR(?y) <= \"{{y2}}\") }} ORDER BY ?title LIMIT 100", True),
 }
-OURS_ONLY = {
-    "named query (steps)": "/api/queries/module-steps?number={n}&format=json",
-    "linked-data page (Turtle)": "/module/{n}.ttl",
-    "linked-data page (HTML)": "/module/{n}.html",
-}
+WORKLOADS = ("distinct", "popular", "repeated")
+REPEATED = 2000  # requests drawn once and cycled in the repeated workload
+DRAWS = 30000  # requests drawn per round in the others (more than any server answers in a run)
+
+
+class Values:
+    """Where each parameter's values come from: the dataset's modules and funding sources, title words, years."""
+
+    def __init__(self, modules: int, funding: list[str]):
+        self.pools = {"n": [str(n) for n in range(1, modules + 1)], "f": funding,
+                      "w": ["".join(pair) for pair in itertools.product(SYLLABLES, repeat=2)],
+                      "y": [str(y) for y in range(1990, 2025)]}
+
+    def draw(self, workload: str, seed: int):
+        """A function that fills a template: uniform draws, or Zipf (s = 1) over each pool in a shuffled order."""
+        rnd = random.Random(seed)
+        if workload == "popular":
+            ranked = {k: rnd.sample(pool, len(pool)) for k, pool in self.pools.items()}
+            weights = {k: list(itertools.accumulate(1 / r for r in range(1, len(pool) + 1))) for k, pool in ranked.items()}
+            pick = lambda k: rnd.choices(ranked[k], cum_weights=weights[k])[0]  # noqa: E731
+        else:
+            pick = lambda k: rnd.choice(self.pools[k])  # noqa: E731
+
+        def fill(template: str) -> str:
+            year = pick("y")
+            return (template.replace("{n}", pick("n")).replace("{f}", pick("f")).replace("{w}", pick("w"))
+                    .replace("{y2}", str(min(int(year) + rnd.randint(0, 4), 2024))).replace("{y}", year))
+        return fill
 
 
 def free_port() -> int:
@@ -67,23 +108,35 @@ def wait(url: str, seconds: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
-def paths(template: str, modules: int, endpoint: str | None = "/sparql", count: int = 2000) -> list[str]:
-    """Request paths with module numbers and years drawn with a fixed seed (the same for every server)."""
-    rnd = random.Random(7)
-    out = []
-    for _ in range(count):
-        filled = template.replace("{n}", str(rnd.randint(1, modules))).replace("{year}", str(rnd.randint(1990, 2024)))
-        out.append(endpoint + "?" + urllib.parse.urlencode({"query": filled}) if endpoint else filled)
-    return out
+def paths(fill, template: str, endpoint: str, tag: str, count: int) -> list[str]:
+    """`count` request paths of a query, its parameters filled by `fill`; `tag` (a comment) keeps workloads apart in
+    the response cache."""
+    return [endpoint + "?" + urllib.parse.urlencode({"query": f"{fill(template)} # {tag}"}) for _ in range(count)]
+
+
+def cache_counts(url: str) -> tuple[float, float]:
+    """(hits, misses) of our server's response caches so far, from /metrics."""
+    with urllib.request.urlopen(url + "/metrics", timeout=10) as answer:
+        text = answer.read().decode()
+    found = {name: float(m.group(1)) for name in ("hits", "misses")
+             if (m := re.search(rf"^qkg_cache_{name}_total ([0-9.e+]+)$", text, re.M))}
+    return found.get("hits", 0.0), found.get("misses", 0.0)
 
 
 def wrk(url_root: str, request_paths: list[str], accept: str, seconds: float, connections: int, workdir: Path) -> dict:
-    """Run wrk against the given paths (cycled); returns req/s, p50, p99 and wrk's own CPU share."""
+    """Run wrk (two threads) against the given paths, cycled; returns req/s, p50, p99 and wrk's own CPU share."""
     script = workdir / "mix.lua"
     lua_paths = ",\n".join(json.dumps(p) for p in request_paths)
     script.write_text(f"""
 local paths = {{ {lua_paths} }}
-local i = 0
+local threads = 0
+setup = function(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+init = function(args)
+  i = id * math.floor(#paths / 2)  -- the two threads start half the list apart: neither repeats the other's requests
+end
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i], {{ ["Accept"] = {json.dumps(accept)} }})
@@ -108,44 +161,23 @@ end
     return result
 
 
-def in_process(data: Path, modules: int) -> dict[str, float]:
-    """Queries per second of pyoxigraph in this process, in memory, no HTTP: the limit."""
-    import pyoxigraph as ox
-
-    store = ox.Store()
-    store.bulk_load(path=str(data), format=ox.RdfFormat.N_TRIPLES)
-    limits = {}
-    for name, template in MIX.items():
-        queries = [urllib.parse.parse_qs(p.split("?", 1)[1])["query"][0] for p in paths(template, modules, count=200)]
-        deadline, done, started = time.perf_counter() + 2, 0, time.perf_counter()
-        while time.perf_counter() < deadline:
-            result = store.query(queries[done % len(queries)])
-            if not isinstance(result, ox.QueryBoolean):
-                for _ in result:
-                    pass
-            done += 1
-        limits[name] = done / (time.perf_counter() - started)
-    return limits
-
-
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("--modules", type=int, default=10000)
-    args.add_argument("--seconds", type=int, default=5)
-    args.add_argument("--rounds", type=int, default=3)
+    args.add_argument("--seconds", type=int, default=4)
+    args.add_argument("--rounds", type=int, default=2)
     args.add_argument("--connections", type=int, default=8)
     args.add_argument("--workdir", type=Path, default=None)
-    args.add_argument("--skip-rdflib", action="store_true", help="leave rdflib-endpoint out (it is very slow at 1 M triples)")
-    args.add_argument("--settle", type=float, default=120,
+    args.add_argument("--settle", type=float, default=150,
                       help="seconds to wait once the servers answer, so that our workers finish copying the store into memory")
     opts = args.parse_args()
     work = opts.workdir or Path(tempfile.mkdtemp(prefix="qkg-bench-"))
     bin_dir = Path(sys.executable).parent
-    env = {**os.environ, "QKG_SOURCE_DIR": str(work / "toolbox"), "QKG_STORE_DIR": str(work / "store")}
+    env = {**os.environ, "QKG_SOURCE_DIR": str(work / "toolbox"), "QKG_STORE_DIR": str(work / "store"), "QKG_WORKERS": "2"}
     if not (work / "store" / "current").exists():
         subprocess.run([sys.executable, str(HERE / "generate.py"), str(opts.modules), str(work / "toolbox")], check=True)
         started = time.monotonic()
-        subprocess.run([str(bin_dir / "quartiers-kg"), "build"], env=env, check=True, stderr=subprocess.DEVNULL)
+        subprocess.run([str(bin_dir / "quartiers-kg"), "build"], env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         print(f"build: {time.monotonic() - started:.0f} s", file=sys.stderr)
     data = work / "data.nt"
     if not data.exists():
@@ -156,37 +188,34 @@ def main() -> None:
         subprocess.run([oxigraph, "load", "--location", str(work / "oxigraph"), "--file", str(data)], check=True, capture_output=True)
     servers: dict[str, tuple[str, str, subprocess.Popen]] = {}  # name -> (root URL, SPARQL path, process)
     try:
-        ours_cache = {**env, "QKG_WORKERS": "2"}
-        for name, extra in (("quartiers-kg", {}), ("quartiers-kg (no cache)", {"QKG_CACHE_BYTES": "0"})):
+        for name, extra in (("cache on", {}), ("cache off", {"QKG_CACHE_BYTES": "0"})):
             port = free_port()
-            proc = subprocess.Popen([str(bin_dir / "quartiers-kg"), "serve", "--port", str(port)], env={**ours_cache, **extra},
+            proc = subprocess.Popen([str(bin_dir / "quartiers-kg"), "serve", "--port", str(port)], env={**env, **extra},
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             servers[name] = (f"http://127.0.0.1:{port}", "/sparql", proc)
         port = free_port()
-        servers["oxigraph server"] = (f"http://127.0.0.1:{port}", "/query", subprocess.Popen(
+        servers["oxigraph"] = (f"http://127.0.0.1:{port}", "/query", subprocess.Popen(
             [oxigraph, "serve-read-only", "--location", str(work / "oxigraph"), "--bind", f"127.0.0.1:{port}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        if not opts.skip_rdflib:
-            port = free_port()
-            servers["rdflib-endpoint"] = (f"http://127.0.0.1:{port}", "/", subprocess.Popen(
-                [str(bin_dir / "rdflib-endpoint"), "serve", "--host", "127.0.0.1", "--port", str(port), str(data)],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         for url, endpoint, _ in servers.values():
             wait(url + endpoint + "?query=ASK%7B%7D", 600)
         time.sleep(opts.settle)  # measured while the workers copy the store, every server would be slowed
-        results: dict[tuple[str, str], list[dict]] = {}
-        for _ in range(opts.rounds):
-            for query, template in MIX.items():
-                for server, (url, endpoint, _) in servers.items():
+        values = Values(opts.modules, funding_sources(servers["oxigraph"][0]))
+        results: dict[tuple[str, str, str], list[dict]] = {}
+        for round_ in range(opts.rounds):
+            for workload in WORKLOADS:
+                fill = values.draw(workload, seed=7 if workload == "repeated" else 1000 * round_ + WORKLOADS.index(workload))
+                for query, (template, _) in MIX.items():
+                    requests = [p.split("?", 1)[1] for p in paths(fill, template, "", workload, REPEATED if workload == "repeated" else DRAWS)]
                     accept = "text/turtle" if query == "describe" else "application/sparql-results+json"
-                    results.setdefault((query, server), []).append(
-                        wrk(url, paths(template, opts.modules, endpoint), accept, opts.seconds, opts.connections, work))
-            for query, template in OURS_ONLY.items():
-                for server in ("quartiers-kg", "quartiers-kg (no cache)"):
-                    results.setdefault((query, server), []).append(
-                        wrk(servers[server][0], paths(template, opts.modules, None), "*/*", opts.seconds, opts.connections, work))
-        limits = in_process(data, opts.modules)
-        report(results, limits, list(servers), opts)
+                    for server, (url, endpoint, _) in servers.items():
+                        before = cache_counts(url) if server == "cache on" else None
+                        result = wrk(url, [f"{endpoint}?{r}" for r in requests], accept, opts.seconds, opts.connections, work)
+                        if before:
+                            hits, misses = (after - old for after, old in zip(cache_counts(url), before))
+                            result["hit_rate"] = hits / max(hits + misses, 1)
+                        results.setdefault((workload, query, server), []).append(result)
+        report(results, opts)
     finally:
         for _, _, proc in servers.values():
             proc.terminate()
@@ -196,39 +225,37 @@ def main() -> None:
                 proc.kill()
 
 
-def report(results, limits, servers, opts) -> None:
+def funding_sources(oxigraph_url: str) -> list[str]:
+    query = urllib.parse.urlencode({"query": f"SELECT DISTINCT ?f WHERE {{ ?m <{QK}fundingSource> ?f }}"})
+    request = urllib.request.Request(f"{oxigraph_url}/query?{query}", headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=120) as answer:
+        return sorted(b["f"]["value"] for b in json.load(answer)["results"]["bindings"])
+
+
+def report(results, opts) -> None:
     print(f"\n{opts.modules} modules, {opts.rounds} rounds x {opts.seconds:g} s, {opts.connections} connections, "
-          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}\n")
-    print("| query | " + " | ".join(f"{s} req/s (p50/p99 ms)" for s in servers) + " | ours/oxigraph | no cache/oxigraph | in-process q/s | wrk CPU |")
-    print("|---" * (len(servers) + 5) + "|")
-    ratios, raw_ratios = [], []
-    for query in [*MIX, *OURS_ONLY]:
-        cells, rps = [], {}
-        for s in servers:
-            runs = results.get((query, s))
-            if not runs:
-                cells.append("–")
-                continue
-            rps[s] = statistics.median(r["rps"] for r in runs)
-            p50 = statistics.median(r["p50"] for r in runs) / 1000
-            p99 = statistics.median(r["p99"] for r in runs) / 1000
-            bad = sum(r["errors"] + r["non2xx"] for r in runs)
-            cells.append(f"{rps[s]:,.0f} ({p50:.1f}/{p99:.1f}){' ⚠' + str(bad) if bad else ''}")
-        ratio = rps.get("quartiers-kg", 0) / rps["oxigraph server"] if "oxigraph server" in rps else None
-        raw = rps.get("quartiers-kg (no cache)", 0) / rps["oxigraph server"] if "oxigraph server" in rps else None
-        if ratio:
-            ratios.append(ratio)
-            raw_ratios.append(raw)
-        client = max(r["client_cpu"] for s in servers for r in results.get((query, s), []))
-        print(f"| {query} | " + " | ".join(cells) + f" | {f'{ratio:.2f}×' if ratio else '–'} | {f'{raw:.2f}×' if raw else '–'} | "
-              f"{f'{limits[query]:,.0f}' if query in limits else '–'} | {client:.2f} |")
-    geo = math.exp(sum(map(math.log, ratios)) / len(ratios))
-    geo_raw = math.exp(sum(map(math.log, raw_ratios)) / len(raw_ratios))
-    print(f"\nGeometric mean over the SPARQL mix: quartiers-kg / oxigraph server = {geo:.2f}×, without cache {geo_raw:.2f}×")
-    if "rdflib-endpoint" in servers:
-        rd = [statistics.median(r["rps"] for r in results[(q, "quartiers-kg (no cache)")]) /
-              max(statistics.median(r["rps"] for r in results[(q, "rdflib-endpoint")]), 1e-9) for q in MIX]
-        print(f"quartiers-kg (no cache) / rdflib-endpoint = {math.exp(sum(map(math.log, rd)) / len(rd)):.1f}× (geometric mean)")
+          f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}; req/s (p50/p99 ms), median of rounds")
+    for workload in WORKLOADS:
+        print(f"\n**{workload}**\n")
+        print("| query | cache on | cache off | Oxigraph server | on / Oxigraph | off / Oxigraph | cache hits |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        ratios: dict[str, list[float]] = {"cache on": [], "cache off": []}
+        for query, (_, heavy) in MIX.items():
+            cells, rps = [], {}
+            for server in ("cache on", "cache off", "oxigraph"):
+                runs = results[(workload, query, server)]
+                rps[server] = statistics.median(r["rps"] for r in runs)
+                p50 = statistics.median(r["p50"] for r in runs) / 1000
+                p99 = statistics.median(r["p99"] for r in runs) / 1000
+                bad = sum(r["errors"] + r["non2xx"] for r in runs)
+                cells.append(f"{rps[server]:,.0f} ({p50:.1f}/{p99:.1f}){' ⚠' + str(bad) if bad else ''}")
+            for server in ratios:
+                ratios[server].append(rps[server] / rps["oxigraph"])
+            hit = statistics.median(r["hit_rate"] for r in results[(workload, query, "cache on")])
+            print(f"| {query}{' (heavy)' if heavy else ''} | " + " | ".join(cells) +
+                  f" | {ratios['cache on'][-1]:.2f}× | {ratios['cache off'][-1]:.2f}× | {hit:.0%} |")
+        geo = {server: math.exp(sum(map(math.log, r)) / len(r)) for server, r in ratios.items()}
+        print(f"| geometric mean | | | | {geo['cache on']:.2f}× | {geo['cache off']:.2f}× | |")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from a2wsgi import ASGIMiddleware
 from click.testing import CliRunner
+from werkzeug.test import Client, TestResponse
 
 from quartiers_kg.build import build
 from quartiers_kg.config import ROOT, Settings
+from quartiers_kg.server import serving
 from quartiers_kg.web import create_app
 
 SEED = ROOT / "data" / "modules" / "druck_116.txt"
@@ -49,7 +52,25 @@ def app(settings):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    return served_client(app)
+
+
+_SERVED: dict[int, Client] = {}
+
+
+def served_client(app) -> Client:
+    """A test client of the app as the server serves it (server.serving): the lean SPARQL path and the response
+    cache in front of Flask, over ASGI. One per app, so that the threads it starts are started once."""
+    if id(app) not in _SERVED:
+        asgi = ASGIMiddleware(serving(app))
+
+        def wsgi(environ, start_response):
+            environ.setdefault("REMOTE_ADDR", "127.0.0.1")  # as Flask's test client and a server on loopback give it
+            environ.setdefault("REMOTE_PORT", "50000")
+            return asgi(environ, start_response)
+
+        _SERVED[id(app)] = Client(wsgi, TestResponse)
+    return _SERVED[id(app)]
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from quartiers_kg.errors import NotAcceptable
 from quartiers_kg.rdf.uris import Minter, slug
 from quartiers_kg.web.negotiation import choose
+from .conftest import served_client
 
 BASE = "https://w3id.org/quartiers-kg/"
 
@@ -35,7 +36,7 @@ def test_negotiation_answers_or_refuses(accept):
 @settings(max_examples=60, deadline=None)
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=200))
 def test_any_accept_header_gets_an_answer_never_a_500(app, accept):
-    client = app.test_client()
+    client = served_client(app)
     for path in ("/module/116", "/sparql?query=ASK%7B%7D", "/", "/api/queries"):
         r = client.get(path, headers={"Accept": accept})
         assert r.status_code in (200, 406), (path, accept, r.status_code)

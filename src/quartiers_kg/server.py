@@ -1,8 +1,9 @@
 """Serve the app: uvicorn's event loop in front, N worker processes over one read-only store.
 
-Slow and idle clients cost a socket in the event loop, not a thread: a request reaches the app (a WSGI app,
-run on a thread pool by a2wsgi) only once its whole body has arrived, within `client_timeout` seconds.
-Repeated GETs are answered from the response cache in the event loop itself.
+Slow and idle clients cost a socket in the event loop, not a thread: a request reaches the app only once its whole
+body has arrived, within `client_timeout` seconds. Repeated GETs are answered from the response cache in the event
+loop itself, SPARQL answers by the lean path (web/lean.py) with one hand-off to a query thread, the pages by Flask
+on a thread pool (a2wsgi).
 A worker whose query ran out of time or memory leaves after answering (its evaluation cannot be
 cancelled), and uvicorn's supervisor starts a fresh one.
 """
@@ -15,9 +16,11 @@ import os
 import signal
 import tempfile
 import time
+from collections.abc import Callable
 
 import uvicorn
 from a2wsgi import WSGIMiddleware
+from flask import Flask
 from uvicorn.supervisors import Multiprocess
 
 from . import metrics
@@ -27,6 +30,7 @@ from .web import create_app
 from .web.caching import ResponseCache, served_version
 from .web.context import get_store
 from .web.errors import RETIRE_WORKER
+from .web.lean import LeanPath
 
 log = logging.getLogger(__name__)
 MAX_TARGET = 8190  # bytes of path and query string, as gunicorn and nginx allow
@@ -43,8 +47,17 @@ def asgi_app():
             get_store()  # open (and copy into memory) now, not on the first request
         except QuartiersError as err:  # the worker stays up and answers 503 with the reason
             log.error("cannot open the store: %s", err)
-    wsgi = WSGIMiddleware(_retiring(app.wsgi_app), workers=settings.threads * 2)
-    cached = ResponseCache(wsgi, lambda: served_version(app), settings.cache_bytes)
+    return serving(app, retire_worker)
+
+
+def serving(app: Flask, retire: Callable[[], None] | None = None):
+    """The app as served: request limits and metrics, the response cache, the lean SPARQL path, then Flask.
+
+    `retire` ends the worker after a query that ran past its budget (None: nothing ends, as in a test's process).
+    """
+    settings = app.config["SETTINGS"]
+    pages = WSGIMiddleware(_retiring(app.wsgi_app, retire), workers=settings.threads * 2)
+    cached = ResponseCache(LeanPath(app, pages, retire), lambda: served_version(app), settings.cache_bytes)
     routes = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules() if "<" not in rule.rule.split("/")[1]} - {""}
     return Measured(WholeRequests(cached, settings.max_query_bytes + 4096, settings.client_timeout), routes)
 
@@ -56,6 +69,7 @@ class Measured:
 
     def __init__(self, app, routes: set[str]):
         self.app, self.routes = app, routes
+        self.series: dict[tuple, tuple] = {}
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -72,15 +86,31 @@ class Measured:
                 # counted when the last byte goes out: a client may ask for /metrics as soon as it has them all
                 if not message.get("more_body") or str(answer["sent"]).encode() == answer["length"]:
                     answer["done"] = True
-                    metrics.LATENCY.labels(route).observe(time.perf_counter() - start)
-                    metrics.REQUESTS.labels(route, scope["method"], str(answer["status"])).inc()
+                    self.counted(route, scope["method"], answer["status"], time.perf_counter() - start)
             await send(message)
 
         await self.app(scope, receive, measure)
 
+    def counted(self, route: str, method: str, status: int, seconds: float) -> None:
+        """Count one answer; the labelled series are looked up once (prometheus_client's labels() is slow)."""
+        key = (route, method, status)
+        if key not in self.series:
+            self.series[key] = (metrics.LATENCY.labels(route), metrics.REQUESTS.labels(route, method, str(status)))
+        latency, requests = self.series[key]
+        latency.observe(seconds)
+        requests.inc()
 
-def _retiring(wsgi_app):
-    """After answering a query that ran out of time or memory, let this worker leave: that ends the evaluation."""
+
+def retire_worker() -> None:
+    """Let this worker leave once the requests in flight are answered: that ends an evaluation past its budget."""
+    log.warning("retiring worker %s: a query ran past its budget", os.getpid())
+    metrics.RETIRED.inc()
+    metrics.worker_leaving()
+    os.kill(os.getpid(), signal.SIGTERM)  # graceful: the requests in flight are answered first
+
+
+def _retiring(wsgi_app, retire: Callable[[], None] | None):
+    """After Flask answered a query that ran out of time or memory, `retire`."""
     def app(environ, start_response):
         result = wsgi_app(environ, start_response)
         try:
@@ -88,11 +118,8 @@ def _retiring(wsgi_app):
         finally:
             if hasattr(result, "close"):
                 result.close()
-            if environ.get(RETIRE_WORKER):
-                log.warning("retiring worker %s: a query ran past its budget", os.getpid())
-                metrics.RETIRED.inc()
-                metrics.worker_leaving()
-                os.kill(os.getpid(), signal.SIGTERM)  # graceful: the requests in flight are answered first
+            if environ.get(RETIRE_WORKER) and retire:
+                retire()
     return app
 
 

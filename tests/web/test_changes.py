@@ -15,6 +15,7 @@ from quartiers_kg.changes import difference
 from quartiers_kg.cli import main
 from quartiers_kg.config import ROOT, Settings
 from quartiers_kg.web import create_app
+from ..conftest import served_client
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 OLD, NEW = "Netzwerke machen es möglich", "Netzwerke machen es oft möglich"
@@ -42,7 +43,7 @@ def test_difference():
 
 def test_changes_page_shows_exactly_that_change(rebuilt):
     settings, first, second = rebuilt
-    html = create_app(settings).test_client().get("/changes").get_data(as_text=True)
+    html = served_client(create_app(settings)).get("/changes").get_data(as_text=True)
     newest, oldest = html.index(f'id="v-{second}"'), html.index(f'id="v-{first}"')
     assert newest < oldest  # newest first
     section = html[newest:oldest]
@@ -53,7 +54,7 @@ def test_changes_page_shows_exactly_that_change(rebuilt):
 
 def test_atom_feed(rebuilt):
     settings, first, second = rebuilt
-    r = create_app(settings).test_client().get("/changes.atom")
+    r = served_client(create_app(settings)).get("/changes.atom")
     assert r.mimetype == "application/atom+xml"
     entries = ET.fromstring(r.data).findall(f"{ATOM}entry")
     assert [e.find(f"{ATOM}id").text.rsplit("/", 1)[-1] for e in entries] == [second, first]
@@ -72,7 +73,7 @@ def test_diff_command(rebuilt, runner):
 
 def test_description_names_each_version_and_what_it_revises(rebuilt):
     settings, first, second = rebuilt
-    text = create_app(settings).test_client().get("/", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    text = served_client(create_app(settings)).get("/", headers={"Accept": "text/turtle"}).get_data(as_text=True)
     graph = Graph().parse(data=text, format="turtle")
     version = lambda v: URIRef(f"https://w3id.org/quartiers-kg/dataset/version/{v}")  # noqa: E731
     assert graph.value(version(second), PROV.wasRevisionOf) == version(first)
@@ -83,7 +84,7 @@ def test_a_version_no_longer_kept_says_so(rebuilt):
     """Runs last: a third build leaves the first one behind (two builds are kept)."""
     settings, first, second = rebuilt
     third, _ = build(settings)
-    html = create_app(settings).test_client().get("/changes").get_data(as_text=True)
+    html = served_client(create_app(settings)).get("/changes").get_data(as_text=True)
     assert "Module: keine Änderung" in html[html.index(f'id="v-{third.version}"'):html.index(f'id="v-{second}"')]
     assert "wird nicht mehr vorgehalten" in html[html.index(f'id="v-{first}"'):]
     assert "wird nicht mehr vorgehalten" not in html[:html.index(f'id="v-{first}"')]

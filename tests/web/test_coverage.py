@@ -14,6 +14,7 @@ from quartiers_kg.web import create_app
 
 from ..pages import full_page, web_overview, web_page, web_url
 from ..test_web_pages import every_tab, mirror
+from ..conftest import served_client
 
 
 class Page(HTMLParser):
@@ -97,7 +98,7 @@ def assembled(tmp_path_factory):
         web_url(11, ""): web_page("Elftes Modul", web_overview(objective=("Nur die Übersicht.",)), 1, pages=7)})
     settings = Settings.from_env({}, source_dir=folder, store_dir=tmp_path_factory.mktemp("store"), build_processes=1)
     build(settings)
-    return create_app(settings).test_client()
+    return served_client(create_app(settings))
 
 
 def test_assembled_module_shows_both_sources_and_which_was_taken(assembled):

@@ -13,6 +13,7 @@ from benchmarks.generate import main as generate
 from quartiers_kg.build import build
 from quartiers_kg.config import Settings
 from quartiers_kg.web import create_app
+from ..conftest import served_client
 
 QK = "https://w3id.org/quartiers-kg/ontology#"
 KG = "https://w3id.org/quartiers-kg/"
@@ -25,7 +26,7 @@ def toolbox(tmp_path_factory):
     settings = Settings.from_env({}, source_dir=root, store_dir=root / "store", build_processes=1)
     build(settings)
     app = create_app(settings)
-    return app.test_client(), app
+    return served_client(app), app
 
 
 def sparql_count(client, where: str) -> dict[str, int]:

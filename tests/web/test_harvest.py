@@ -14,6 +14,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.namespace import DCAT
 
 from quartiers_kg.config import ROOT
+from ..conftest import served_client
 
 KG = "https://w3id.org/quartiers-kg/"
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -28,7 +29,7 @@ def rdf_of(response) -> Graph:
 
 @pytest.fixture(scope="module")
 def void(app) -> Graph:
-    r = app.test_client().get("/.well-known/void", headers={"Accept": "text/turtle"})
+    r = served_client(app).get("/.well-known/void", headers={"Accept": "text/turtle"})
     assert r.status_code == 200
     return rdf_of(r)
 

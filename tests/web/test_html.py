@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ..conftest import served_client
 
 PAGES = ["/", "/coverage", "/module/116", "/module/35", "/funding/kommune", "/module/116/assessment/zeitaufwand", "/module/",
          "/ontology", "/shapes", "/sparql", "/dataset", "/module/9999", "/sparql?query=SELECT%20*%20%7B%3Fs%20%3Fp%20%3Fo%7D%20LIMIT%205",
@@ -46,7 +47,7 @@ def test_pages_are_valid_html5(client, tmp_path):
 @settings(max_examples=60, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60))
 def test_any_literal_comes_out_escaped(app, text):
-    client = app.test_client()
+    client = served_client(app)
     query = 'SELECT ?x WHERE { BIND(%s AS ?x) }' % json.dumps(text, ensure_ascii=False)
     r = client.get("/sparql", query_string={"query": query, "format": "html"})
     assert r.status_code == 200

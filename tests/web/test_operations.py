@@ -17,7 +17,7 @@ from quartiers_kg.config import Settings, memory_budget
 from quartiers_kg.store import GraphStore
 from quartiers_kg.web import create_app
 
-from ..conftest import running_server
+from ..conftest import running_server, served_client
 from ..mocksite import ROOT, serving
 from ..served import served_site
 from .test_attacks import CHEAP, CROSS, request, sparql
@@ -33,7 +33,7 @@ def test_health_names_the_build_served_and_is_never_cached(client, store):
 
 def test_health_is_503_with_the_reason_when_no_store_opens(tmp_path):
     app = create_app(Settings.from_env({}, store_dir=tmp_path / "empty"))
-    answer = app.test_client().get("/health")
+    answer = served_client(app).get("/health")
     assert answer.status_code == 503
     assert answer.get_json()["status"] == "unavailable" and "quartiers-kg build" in answer.get_json()["reason"]
 
@@ -44,7 +44,7 @@ def test_metrics_are_for_the_operator_only(client, settings):
     assert forwarded.status_code == 403 and "QKG_METRICS_TOKEN" in forwarded.text
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 403
     app = create_app(settings.with_(metrics_token="geheim"))
-    with_token = app.test_client()
+    with_token = served_client(app)
     assert with_token.get("/metrics").status_code == 403
     assert with_token.get("/metrics", headers={"Authorization": "Bearer geheim"}).status_code == 200
 

@@ -7,6 +7,7 @@ import io
 import json
 
 from SPARQLWrapper import JSON, SPARQLWrapper
+from ..conftest import served_client
 
 
 def rows(response):
@@ -58,7 +59,7 @@ def test_filters_apply_before_the_row_cap(settings):
     three outgoing ones must all be there and nothing said to be cut (filtering after the cap would find none)."""
     from quartiers_kg.web import create_app
 
-    capped = create_app(settings.with_(max_rows=3, cache_bytes=0)).test_client()
+    capped = served_client(create_app(settings.with_(max_rows=3, cache_bytes=0)))
     r = capped.get("/api/relations", query_string={"kind": "reference-outgoing", "format": "csv"})
     assert r.status_code == 200 and "X-Result-Truncated" not in r.headers
     assert sorted(row["otherNumber"] for row in rows(r)) == ["35", "69", "75"]

@@ -22,12 +22,12 @@ def test_results_page_groups_by_module_with_marked_passages_and_facets(client):
 
 
 def test_api_search_json_and_csv(client):
-    found = client.get("/api/search?q=Bürger").get_json()
+    found = client.get("/api/search", query_string={"q": "Bürger"}).get_json()
     assert found["total"] == 1 and found["results"][0]["number"] == 116 and found["pageSize"] == 20
     assert any("<mark>Bürger</mark>" in p["html"] for p in found["results"][0]["passages"])
-    rows = list(csv.DictReader(io.StringIO(client.get("/api/search?q=Bürger", headers={"Accept": "text/csv"}).get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(client.get("/api/search", query_string={"q": "Bürger"}, headers={"Accept": "text/csv"}).get_data(as_text=True))))
     assert rows[0]["number"] == "116" and float(rows[0]["score"]) > 0
-    assert client.get("/api/search?q=Bürger&page=2").get_json()["results"] == []
+    assert client.get("/api/search", query_string={"q": "Bürger", "page": 2}).get_json()["results"] == []
     bad = client.get("/api/search", headers={"Accept": "application/json"})
     assert bad.status_code == 400 and "'q'" in bad.get_json()["message"]
     assert "/api/search" in client.get("/api/openapi.json").get_json()["paths"]

@@ -18,8 +18,9 @@ from rdflib import Graph, Literal, URIRef
 
 from quartiers_kg.config import ROOT
 from quartiers_kg.formats import FORMATS, GRAPH
+from quartiers_kg.web import create_app
 
-from ..conftest import DATA_TRIPLES
+from ..conftest import DATA_TRIPLES, served_client
 
 M = "https://w3id.org/quartiers-kg/module/116"
 TITLE = f"SELECT ?title WHERE {{ <{M}> <http://www.w3.org/2000/01/rdf-schema#label> ?title }}"
@@ -177,13 +178,9 @@ def test_browser_gets_the_query_page(client):
     assert b"Netzwerkarbeit" in r.data and b'<table class="results">' in r.data
 
 
-def test_row_cap_is_signalled(app, settings):
-    capped = app.config["SETTINGS"]
-    app.config["SETTINGS"] = capped.with_(max_rows=3)
-    try:
-        r = app.test_client().get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
-    finally:
-        app.config["SETTINGS"] = capped
+def test_row_cap_is_signalled(settings):
+    capped = served_client(create_app(settings.with_(max_rows=3)))
+    r = capped.get("/sparql", query_string={"query": "SELECT * { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
     assert r.headers["X-Result-Truncated"] == "true" and r.headers["X-Result-Limit"] == "3"
     assert len(list(csv.DictReader(io.StringIO(r.data.decode())))) == 3
 

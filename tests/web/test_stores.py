@@ -28,7 +28,7 @@ from quartiers_kg.errors import QueryTimeout, StoreError
 from quartiers_kg.store import Engine, RemoteStore, open_store
 from quartiers_kg.web import create_app
 
-from ..conftest import DATA_TRIPLES, running_server
+from ..conftest import DATA_TRIPLES, running_server, served_client
 from ..engines import oxigraph_server, virtuoso_server
 
 BASE = "https://w3id.org/quartiers-kg/"
@@ -56,12 +56,12 @@ def published(request, settings, tmp_path_factory):
 def client_of(published):
     app = create_app(published)
     app.config["TESTING"] = True
-    return app.test_client()
+    return served_client(app)
 
 
 @pytest.fixture(scope="session")
 def embedded_client(app):
-    return app.test_client()
+    return served_client(app)
 
 
 def select(client, query: str, **params) -> list[dict]:
@@ -169,7 +169,7 @@ def test_guards_hold_on_every_store(client_of, query, status, words):
 
 def test_row_cap_on_every_store(published):
     app = create_app(published.with_(max_rows=7, cache_bytes=0))
-    response = app.test_client().get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
+    response = served_client(app).get("/sparql", query_string={"query": "SELECT * WHERE { ?s ?p ?o }"},
                                      headers={"Accept": "text/csv"})
     assert response.headers["X-Result-Truncated"] == "true"
     assert len(list(csv.reader(io.StringIO(response.get_data(as_text=True))))) == 1 + 7
@@ -239,7 +239,7 @@ def test_rebuilding_is_idempotent(published):
     versions = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a <http://www.w3.org/ns/prov#Entity> ; <http://purl.org/dc/terms/isVersionOf> ?d }"
 
     def state():
-        store, client = open_store(published), create_app(published).test_client()
+        store, client = open_store(published), served_client(create_app(published))
         rows = select(client, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
         counts = {r["g"]: int(r["n"]) for r in rows if not r["g"].endswith("/meta")}
         return counts, {g: n for g, n in store.info.graphs.items() if not g.endswith("/meta")}, int(select(client, versions)[0]["n"])
@@ -277,7 +277,7 @@ def test_killing_a_build_half_way_leaves_what_is_served(published, tmp_path):
 
     generate(200, tmp_path / "source")
     before = open_store(published).info
-    client = create_app(published.with_(cache_bytes=0, store_refresh=0)).test_client()
+    client = served_client(create_app(published.with_(cache_bytes=0, store_refresh=0)))
     modules = "SELECT ?m WHERE { ?m a <https://w3id.org/quartiers-kg/ontology#Module> } ORDER BY ?m"
     served = select(client, modules)
     settings = {"source_dir": tmp_path / "source", "store_chunk_triples": 200, "build_processes": 1,

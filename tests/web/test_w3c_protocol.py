@@ -20,6 +20,7 @@ from quartiers_kg.config import ROOT, Settings
 from quartiers_kg.store import NewStore
 from quartiers_kg.validate import load_shapes
 from quartiers_kg.web import create_app
+from ..conftest import served_client
 
 STANDARDS = ROOT.parent / "shared" / "standards" / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -55,7 +56,7 @@ def protocol_client(tmp_path_factory):
         for name, graph in graphs.items():
             new.load(name, graph)
         new.publish()
-    return create_app(settings).test_client()
+    return served_client(create_app(settings))
 
 
 def requests_of(entry, g):

@@ -1,20 +1,21 @@
 """The only door to Oxigraph and to SPARQL engines: build, publish, open and query the dataset.
 
-Two stores with one face (`info`, `graph_names`, `path`, `query`, `bounded_answer`): the embedded
+Two stores with one face (`info`, `graph_names`, `path`, `query`, `answer_job`, `bounded_answer`): the embedded
 on-disk Oxigraph store (`local`, the default) and a remote SPARQL 1.1 engine (`remote`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from .answers import DEFAULT_GRAPH, Answer, parse_turtle, plain
+from .answers import DEFAULT_GRAPH, Answer, parse_turtle, plain, run_bounded_async
 from .local import BuildInfo, Dump, GraphStore, NewStore, build_lock, has_store
 from .remote import Engine, RemoteStore, publish
 
 __all__ = ["DEFAULT_GRAPH", "Answer", "BuildInfo", "Dump", "GraphStore", "NewStore", "RemoteStore", "Store", "build_lock", "has_store",
-           "is_published", "open_store", "parse_turtle", "plain", "uploader"]
+           "is_published", "open_store", "parse_turtle", "plain", "run_bounded_async", "uploader"]
 
 
 class Store(Protocol):
@@ -44,6 +45,12 @@ class Store(Protocol):
 
     def is_current(self) -> bool:
         """Whether this is still the build published (False: open the store again to serve the new one)."""
+
+    in_process: bool  # whether the engine evaluates in this process (a runaway query then holds its memory)
+
+    def answer_job(self, sparql: str, max_rows: int, **dataset) -> Callable[[], Answer]:
+        """The work of answering a query up to `max_rows`, to hand to a query thread (answers.run_bounded and
+        run_bounded_async keep its budgets)."""
 
     def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
         """The answer read up to `max_rows` within `timeout` seconds, while this process holds at most `max_memory`

@@ -6,6 +6,7 @@ remote engine leave the server byte for byte alike.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import os
 import queue
@@ -151,6 +152,21 @@ def resident_bytes() -> int:
         return 0
 
 
+def _query_threads() -> _QueryThreads:
+    global _THREADS
+    if _THREADS is None or _THREADS[0] != os.getpid():
+        _THREADS = (os.getpid(), _QueryThreads())
+    return _THREADS[1]
+
+
+def _check_budget(deadline: float, timeout: float, in_process: bool, max_memory: int) -> None:
+    """Raise when a query still running has gone past its time or memory budget."""
+    if max_memory and in_process and resident_bytes() > max_memory:
+        raise QueryOutOfMemory(f"the query needed more than the worker's {max_memory >> 20} MiB and was stopped", in_process)
+    if time.monotonic() >= deadline:
+        raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped", in_process)
+
+
 def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True, max_memory: int = 0) -> T:
     """Run `work` on a query thread and wait at most `timeout` seconds for it, while the process holds at most
     `max_memory` bytes (0: no bound).
@@ -162,20 +178,28 @@ def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True, 
 
     :raises QueryTimeout: when `work` has not finished in time; QueryOutOfMemory when the process grew too large.
     """
-    global _THREADS
-    if _THREADS is None or _THREADS[0] != os.getpid():
-        _THREADS = (os.getpid(), _QueryThreads())
-    future = _THREADS[1].submit(work)
+    future = _query_threads().submit(work)
     deadline = time.monotonic() + timeout
     while True:
         try:
             return future.result(max(min(POLL, deadline - time.monotonic()), 0))
         except FutureTimeout as err:
-            if max_memory and in_process and resident_bytes() > max_memory:
-                raise QueryOutOfMemory(f"the query needed more than the worker's {max_memory >> 20} MiB and was stopped",
-                                       in_process) from err
-            if time.monotonic() >= deadline:
-                raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped", in_process) from err
+            try:
+                _check_budget(deadline, timeout, in_process, max_memory)
+            except QueryTimeout as over:
+                raise over from err
+
+
+async def run_bounded_async(work: Callable[[], T], timeout: float, in_process: bool = True, max_memory: int = 0) -> T:
+    """run_bounded for an event loop: the one hand-off is to the query thread, and the loop serves other
+    requests while it works (:raises QueryTimeout:, QueryOutOfMemory as run_bounded)."""
+    waiting = asyncio.wrap_future(_query_threads().submit(work))
+    deadline = time.monotonic() + timeout
+    while True:
+        done, _ = await asyncio.wait((waiting,), timeout=max(min(POLL, deadline - time.monotonic()), 0))
+        if done:
+            return waiting.result()
+        _check_budget(deadline, timeout, in_process, max_memory)
 
 
 def answer(result, max_rows: int) -> Answer:

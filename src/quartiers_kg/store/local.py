@@ -371,10 +371,12 @@ class GraphStore:
         except RuntimeError as err:  # what the engine cannot evaluate, e.g. an unknown function
             raise QueryRejected(f"the query cannot be evaluated: {err}", parameter="query") from err
 
-    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
-        """Run a query and read its answer within the time budget, the memory budget and the row cap.
+    in_process = True  # the engine evaluates in this process: a runaway query holds its memory
 
-        :raises QueryRejected: also for an error the engine meets while it evaluates.
+    def answer_job(self, sparql: str, max_rows: int, **dataset) -> Callable[[], Answer]:
+        """The work of answering a query up to `max_rows`, to run on a query thread (store.answers.run_bounded).
+
+        :raises QueryRejected: (when run) also for an error the engine meets while it evaluates.
         """
         def work() -> Answer:
             try:
@@ -382,6 +384,8 @@ class GraphStore:
             except RuntimeError as err:
                 raise QueryRejected(f"the query cannot be evaluated: {err}", parameter="query") from err
 
-        return run_bounded(work, timeout, max_memory=max_memory)
+        return work
 
-
+    def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
+        """Run a query and read its answer within the time budget, the memory budget and the row cap."""
+        return run_bounded(self.answer_job(sparql, max_rows, **dataset), timeout, max_memory=max_memory)

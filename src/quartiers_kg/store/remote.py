@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -212,9 +212,15 @@ class RemoteStore:
         """The asked-for graphs that are published (others read as empty, as in the embedded store)."""
         return [g for g in graphs if g in self.ours] or [EMPTY_GRAPH]
 
+    in_process = False  # the engine bounds its own memory; a query past its time is abandoned, not this worker
+
+    def answer_job(self, sparql: str, max_rows: int, **dataset) -> Callable[[], Answer]:
+        """The work of answering a query up to `max_rows` (the rest is not read), to run on a query thread."""
+        return lambda: answer(self.query(sparql, **dataset), max_rows)
+
     def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
-        """Run a query and read its answer within the time budget and the row cap (the rest is not read)."""
-        return run_bounded(lambda: answer(self.query(sparql, **dataset), max_rows), timeout, in_process=False)
+        """Run a query and read its answer within the time budget and the row cap."""
+        return run_bounded(self.answer_job(sparql, max_rows, **dataset), timeout, in_process=False)
 
 
 def _check_syntax(sparql: str, shape) -> None:

@@ -10,6 +10,7 @@ from ..config import Settings
 from ..queries import load_queries
 from ..rdf.namespaces import curie
 from ..rdf.uris import Minter
+from .protocol import COMMON_HEADERS
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -57,22 +58,7 @@ def safe_href(iri: str | None, minter: Minter) -> str:
     return iri if scheme.group(1).lower() in ("http", "https") else "#"
 
 
-# No inline script anywhere (JSON data blocks are not run), no plug-ins, no framing, no base rewriting.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
-
-
 def common_headers(response: Response) -> Response:
-    """CORS: every answer may be read by a script of any origin (the data is public and nothing needs a login);
-    and the headers that keep a browser from sniffing, framing or leaking where a reader came from."""
-    response.headers["Content-Security-Policy"] = CSP
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Access-Control-Allow-Methods"] = "GET, POST, HEAD, OPTIONS"
-    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
-    response.headers["Access-Control-Expose-Headers"] = ("X-Result-Truncated, X-Result-Limit, Content-Location, Link, ETag, "
-                                                         "Last-Modified, Vary")
-    response.headers["Access-Control-Max-Age"] = "86400"
+    """CORS and the browser's safety headers on every answer (protocol.COMMON_HEADERS)."""
+    response.headers.update(COMMON_HEADERS)
     return response

@@ -4,41 +4,24 @@ from __future__ import annotations
 
 from flask import Response, render_template, request
 
-from ..formats import GRAPH, HTML, PAGE, SOLUTIONS, Format, from_hint, media_types, of_kind, write_graph
+from ..formats import GRAPH, HTML, SOLUTIONS, Format, of_kind, write_graph
 from ..rdf.namespaces import PREFIXES
 from ..store import plain
 from .assets import installed
 from .context import queries, settings
-from .negotiation import choose
-
-HINTS = ("format", "output", "results")  # the parameters SPARQLWrapper and others name a format by
+from .protocol import answer_body, answer_format, answer_headers, pick_format
 
 
 def negotiate(offered: list[Format], default: Format | None = None, params: dict | None = None) -> Format:
     """The format of `offered` a format hint in `params` names, else the one Accept prefers (or 406)."""
-    kinds = {f.kind for f in offered} - {PAGE}
-    for key in HINTS:
-        for value in (params or {}).get(key, []):
-            hinted = next((f for kind in kinds if (f := from_hint(value, kind)) in offered), None)
-            if hinted:
-                return hinted
-    types = media_types(offered)
-    return types[choose(request.headers.get("Accept"), list(types), (default or offered[0]).media_type)]
+    return pick_format(offered, default, params, request.headers.get("Accept"))
 
 
 def respond(ans, params: dict, query: str) -> Response:
     """Serialise an answer (format hint, else Accept); signal a cut in headers."""
-    offered = of_kind(GRAPH if ans.kind == "graph" else SOLUTIONS)
-    fmt = negotiate(offered + [HTML], offered[0], params)
-    if fmt is HTML:
-        response = Response(query_page(query=query, answer=ans, view=table(ans)))
-    else:
-        response = Response(ans.serialize(fmt, prefixes=PREFIXES), content_type=fmt.content_type)
-    response.vary.add("Accept")
-    if ans.truncated:
-        response.headers["X-Result-Truncated"] = "true"
-        response.headers["X-Result-Limit"] = str(settings().max_rows)
-    return response
+    fmt = answer_format(ans.kind, params, request.headers.get("Accept"))
+    body = query_page(query=query, answer=ans, view=table(ans)) if fmt is HTML else answer_body(ans, fmt)
+    return Response(body, headers=answer_headers(ans, fmt, settings().max_rows))
 
 
 def rdf_response(triples, fmt: Format, headers: dict | None = None) -> Response:

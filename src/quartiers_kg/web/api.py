@@ -13,10 +13,11 @@ from ..formats import BY_NAME, HTML, SOLUTIONS, of_kind
 from ..queries import Parameter, projected, typed_value
 from ..relations import read as read_relations
 from ..store import Answer
-from .answers import HINTS, negotiate, respond, table
+from .answers import negotiate, respond, table
 from .assets import installed
 from . import geojson
 from .context import INTERNAL_ROWS, absolute, answer, get_store, per_version, queries, settings
+from .protocol import HINTS, form_pairs, substitutions_of
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 RESERVED = set(HINTS)
@@ -47,25 +48,16 @@ def docs():
 
 @bp.route("/queries/<name>")
 def run(name: str):
-    """Run a named query; an empty parameter is left unbound (as a form sends a field left blank).
+    """Run a named query (protocol.substitutions_of reads its parameters).
 
-    Browsers get the query's page: a field per parameter, the result table and the downloads.
+    Browsers get the query's page: a field per parameter, the result table and the downloads. The lean path
+    (lean.py) answers the rest but GeoJSON and HEAD.
     """
     q = queries().get(name)
     if q is None:
         raise UnknownResource(f"keine benannte Abfrage '{name}'; siehe /api")
-    known = {p.name for p in q.parameters}
-    unknown = sorted(set(request.args) - known - RESERVED)
-    if unknown:
-        raise QueryRejected(f"unknown parameter '{unknown[0]}' for query '{name}'; it takes: {', '.join(sorted(known)) or 'none'}", unknown[0])
-    substitutions = {}
-    for p in q.parameters:
-        values = request.args.getlist(p.name)
-        if len(values) > 1:
-            raise QueryRejected(f"parameter '{p.name}' given more than once", p.name)
-        if values and values[0] != "":
-            substitutions[p.name] = typed_value(p, values[0])
-    params = request.args.to_dict(flat=False)
+    params = form_pairs(request.query_string, "URL query string")
+    substitutions = substitutions_of(q, params)
     if geojson.wanted(params, request.headers.get("Accept")):  # where a query's rows carry a WKT point
         found = answer(q.text, substitutions=substitutions)
         return geojson.response(geojson.collection(found.variables, found.rows))

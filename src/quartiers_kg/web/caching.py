@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import os
 import secrets
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import datetime
 
 from flask import Flask, Response, request
 
 from .. import metrics
 from ..errors import StoreError
 from .context import get_store, store_of
+from .protocol import MAX_AGE, validators
 
 CACHEABLE_BYTES = 1 << 20  # larger answers (dumps, big results) are not kept
 VARIES = (b"accept", b"accept-language")  # request headers an answer depends on
@@ -32,7 +31,7 @@ def worker_token() -> str:
 
 def register(app: Flask) -> None:
     @app.after_request
-    def validators(response: Response) -> Response:
+    def conditional(response: Response) -> Response:
         """The answer to a GET is fixed by the URL, the representation and the dataset version."""
         response.headers["X-Served-By"] = worker_token()
         if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.cache_control.no_store:
@@ -41,12 +40,12 @@ def register(app: Flask) -> None:
             info = get_store().info
         except StoreError:
             return response
+        etag, modified = validators(info, response.content_type)
         if not response.get_etag()[0]:
-            variant = zlib.crc32((response.content_type or "").encode())
-            response.set_etag(f"{info.version}-{variant:08x}")
-        response.last_modified = datetime.fromisoformat(info.built_at)
+            response.set_etag(etag)
+        response.headers["Last-Modified"] = modified
         response.cache_control.public = True
-        response.cache_control.max_age = 300
+        response.cache_control.max_age = MAX_AGE
         response = response.make_conditional(request)
         del response.headers["Date"]  # werkzeug adds one; the server sends its own on every answer, cached or not
         return response
@@ -81,7 +80,7 @@ class ResponseCache:
         if (not version or b"range" in headers or b"if-modified-since" in headers or scope["path"].startswith("/dumps/")
                 or scope["path"] in UNCACHED):
             return await self.app(scope, receive, send)
-        key = (version, scope["raw_path"], scope["query_string"], *(headers.get(name) for name in VARIES))
+        key = (version, scope.get("raw_path") or scope["path"].encode(), scope["query_string"], *(headers.get(name) for name in VARIES))
         entry = self.entries.get(key)
         (metrics.CACHE_MISSES if entry is None else metrics.CACHE_HITS).inc()
         if entry is not None:

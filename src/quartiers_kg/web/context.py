@@ -20,6 +20,7 @@ from ..errors import StoreError, UnknownResource
 from ..queries import NamedQuery
 from ..rdf.uris import Minter
 from ..store import Answer, Store, open_store
+from .protocol import address
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -112,10 +113,8 @@ def rows(sparql: str, **dataset) -> list:
 
 
 def absolute(path: str) -> str:
-    """An absolute URL on this server, from the configured public address: the Host header only routes."""
-    cfg = settings()
-    root = cfg.public_url or f"http://{cfg.host}:{cfg.port}/"
-    return root.rstrip("/") + path
+    """An absolute URL on this server (protocol.address)."""
+    return address(settings(), path)
 
 
 def per_version(name: str, make: Callable[[], T]) -> T:
