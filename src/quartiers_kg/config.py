@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import QuartiersError
@@ -127,9 +128,11 @@ class Settings:
         return replace(self, **changes)
 
 
+@lru_cache(maxsize=8)
 def memory_budget(workers: int) -> int:
     """Each worker's share of an eighth of the memory this machine (or its container) has, from 256 MiB to 4 GiB: the
-    workers together stay far from what the machine has, whatever query the internet sends."""
+    workers together stay far from what the machine has, whatever query the internet sends. Read once a process: every
+    query asks."""
     physical = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     try:
         limit = Path("/sys/fs/cgroup/memory.max").read_text(encoding="ascii").strip()

@@ -89,7 +89,7 @@ class LeanPath:
         except Exception as err:  # noqa: BLE001 - the one net under this path, as Flask's handler is under the pages
             log.exception("unexpected error", exc_info=err)
             return await self._error(send, 500, FAILED, accept)
-        status, head = 200, {**extra, **COMMON_HEADERS, "X-Served-By": worker_token()}
+        status, head = 200, {**extra, "X-Served-By": worker_token()}
         if scope["method"] == "GET":
             etag, modified = validators(store.info, fmt.content_type)
             head |= {"ETag": f'"{etag}"', "Last-Modified": modified, "Cache-Control": f"public, max-age={MAX_AGE}"}
@@ -130,7 +130,7 @@ class LeanPath:
     @staticmethod
     async def _error(send, status: int, message: str, accept: str | None) -> None:
         content_type, body = error_body(status, message, error_form(accept))
-        await _answer(send, status, [("Content-Type", content_type), *COMMON_HEADERS.items(), ("X-Served-By", worker_token())], body)
+        await _answer(send, status, [("Content-Type", content_type), ("X-Served-By", worker_token())], body)
 
 
 def _replay(body: bytes, receive):
@@ -167,12 +167,12 @@ def _conditional(headers: dict, etag: str, modified: str) -> int:
     return 412 if parse_etags(text.get(b"if-match")) else 304
 
 
-_RAW = {name: name.lower().encode("latin-1") for name in (*COMMON_HEADERS, "Content-Type", "Vary", "X-Served-By", "ETag",
-                                                          "Last-Modified", "Cache-Control")}
+COMMON_RAW = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in COMMON_HEADERS.items()]
 
 
 async def _answer(send, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
-    raw = [(_RAW.get(name) or name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+    """Send an answer: `headers`, then those every answer carries (protocol.COMMON_HEADERS), and the length."""
+    raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers] + COMMON_RAW
     if status != 304:
         raw.append((b"content-length", str(len(body)).encode()))
     await send({"type": "http.response.start", "status": status, "headers": raw})
