@@ -3,10 +3,10 @@
     QKG_STORE_DIR=/path/to/store python benchmarks/profile_ask.py --requests 2000
 
 Builds the app as a worker does (server.asgi_app, response cache off, the store copied into memory first), then
-sends distinct `ASK { <module/n> a qk:Module }` requests one after the other (twice as many modules as --requests,
-so that none is asked twice) straight into the ASGI app (no
-socket, no HTTP parser): first timed, then again under yappi (every thread, CPU time). Prints the mean wall and CPU
-time of a request and the functions that took the most CPU time, summed over all threads, per request.
+sends distinct `ASK { <module/n> a qk:Module }` requests one after the other straight into the ASGI app (no socket,
+no HTTP parser), each module once: first timed, then again under yappi (every thread, CPU time). Prints the mean wall
+and CPU time of a request and the functions that took the most CPU time, summed over all threads, per request (the
+client's own work, urlencode and the like, is in it).
 """
 
 from __future__ import annotations

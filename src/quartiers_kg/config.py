@@ -57,8 +57,8 @@ class Settings:
     max_nesting: int = field(default=64, metadata={"help": "deepest nesting of {} and () in a query"})
     max_operators: int = field(default=10_000, metadata={"help": "operators, UNION, BIND, OPTIONAL, MINUS and FILTER a "
                                                                  "query may hold"})
-    worker_memory: int = field(default=-1, metadata={"help": "bytes a server worker may hold while it evaluates; over it "
-                                                           "the query gets 503 and the worker is replaced (-1: an eighth "
+    worker_memory: int = field(default=-1, metadata={"help": "bytes a server worker may grow by while a query runs; over "
+                                                           "it the query gets 503 and the worker is replaced (-1: an eighth "
                                                            "of the machine's memory shared by the workers, 256 MiB to 4 GiB)"})
     build_processes: int = field(default=os.cpu_count() or 1, metadata={"help": "processes that validate a build"})
     memory_max_triples: int = field(default=5_000_000,

@@ -11,7 +11,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
+
+from quartiers_kg.errors import QueryOutOfMemory
+from quartiers_kg.formats import BY_NAME
+from quartiers_kg.store.answers import answer, run_bounded
 
 from ..conftest import running_server
 
@@ -136,3 +141,40 @@ def test_dataset_iris_read_only_the_store(client, iri):
         assert r.status_code == 200 and r.data.decode().splitlines()[1] == "0"
     r = client.get("/sparql", query_string={"query": f"SELECT (COUNT(*) AS ?n) FROM <{iri}> {{ ?s ?p ?o }}"}, headers={"Accept": "text/csv"})
     assert r.status_code == 200 and r.data.decode().splitlines()[1] == "0"
+
+
+def test_the_memory_budget_counts_what_a_query_adds_not_what_the_worker_holds():
+    held = b"x" * (96 << 20)  # what a worker holds anyway: the store's copy in memory, the response cache
+
+    def calm():
+        time.sleep(0.3)
+        return len(held)
+
+    assert run_bounded(calm, 5, max_memory=16 << 20) == 96 << 20
+
+    def greedy():
+        grown = []
+        for _ in range(40):  # 8 MiB every 20 ms: 320 MiB over 0.8 s
+            grown.append(b"y" * (8 << 20))
+            time.sleep(0.02)
+        return len(grown)
+
+    started = time.monotonic()
+    with pytest.raises(QueryOutOfMemory, match="16 MiB"):
+        run_bounded(greedy, 5, max_memory=16 << 20)
+    assert time.monotonic() - started < 0.8  # stopped while it was still growing
+
+
+@pytest.mark.parametrize("rows,cap", [(3, 3), (4, 3), (0, 0), (1, 0), (2500, 2000)])
+def test_the_row_cap_counts_rows_with_line_breaks_and_tabs(rows, cap):
+    """The cap is counted in the lines of pyoxigraph's TSV, where a literal's line break or tab is escaped."""
+    store = ox.Store()
+    text = 'Zeile\n2\t"drei"'
+    store.extend([ox.Quad(ox.NamedNode(f"http://example.org/{i:05d}"), ox.NamedNode("http://example.org/p"),
+                          ox.Literal(text, language="de")) for i in range(rows)])
+    found = answer(store.query("SELECT ?s ?o { ?s ?p ?o } ORDER BY ?s"), cap)
+    assert found.truncated is (rows > cap) and len(found.rows) == min(rows, cap)
+    assert all(row[1] == ox.Literal(text, language="de") for row in found.rows)
+    bindings = json.loads(found.serialize(BY_NAME["json"]))["results"]["bindings"]
+    assert [b["s"]["value"] for b in bindings] == [f"http://example.org/{i:05d}" for i in range(min(rows, cap))]
+    assert found.serialize(BY_NAME["tsv"]).count(b"\n") == min(rows, cap) + 1

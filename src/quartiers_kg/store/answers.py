@@ -16,6 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -58,20 +59,36 @@ def to_term(term):
     return ox.Literal(term.value)
 
 
+TSV = ox.QueryResultsFormat.TSV
+
+
 @dataclass
 class Answer:
     """A query's answer, cut at the row cap, ready to serialise in any format of its kind.
 
-    SELECT rows are re-encoded through pyoxigraph's own TSV reader, so that pyoxigraph's
-    serialisers write every format and the cap is known before the first byte is sent.
+    Solutions are kept as pyoxigraph's writer wrote them in TSV (one line a row, so the cap is counted in bytes and
+    known before the first byte is sent); a TSV answer is these bytes, every other format pyoxigraph's reader and
+    writer make of them, and no term passes through Python on the way.
     """
 
     kind: str  # "solutions", "boolean" or "graph"
     truncated: bool = False
     boolean: ox.QueryBoolean | None = None
     variables: list = field(default_factory=list)
-    rows: list = field(default_factory=list)
+    tsv: bytes = b""
     triples: list = field(default_factory=list)
+
+    @classmethod
+    def of_rows(cls, variables: list, rows: list, truncated: bool = False) -> "Answer":
+        """Solutions computed elsewhere (rows of pyoxigraph terms, None where unbound)."""
+        lines = ["\t".join(str(v) for v in variables)]
+        lines += ["\t".join("" if term is None else str(term) for term in row) for row in rows]
+        return cls("solutions", truncated, variables=list(variables), tsv=("\n".join(lines) + "\n").encode())
+
+    @cached_property
+    def rows(self) -> list[tuple]:
+        """The solutions as tuples of terms in variable order (None: unbound), for pages and computations."""
+        return [tuple(solution) for solution in ox.parse_query_results(self.tsv, TSV)] if self.tsv else []
 
     def serialize(self, fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
         """The answer in `fmt`, which must be of the answer's kind (graph formats for a graph)."""
@@ -79,10 +96,41 @@ class Answer:
             return write_graph(self.triples, fmt, prefixes)
         if self.kind == "boolean":
             return self.boolean.serialize(format=fmt.ox)
-        lines = ["\t".join(str(v) for v in self.variables)]
-        lines += ["\t".join("" if term is None else str(term) for term in row) for row in self.rows]
-        solutions = ox.parse_query_results(("\n".join(lines) + "\n").encode(), ox.QueryResultsFormat.TSV)
-        return solutions.serialize(format=fmt.ox)
+        if fmt.ox == TSV:
+            return self.tsv
+        return ox.parse_query_results(self.tsv, TSV).serialize(format=fmt.ox)
+
+
+class _Full(Exception):
+    """Raised into pyoxigraph's writer to stop it at the row after the cap."""
+
+
+class _CappedTSV:
+    """A file for pyoxigraph's TSV writer that keeps the header and `max_rows` rows and stops the writer (and with
+    it the evaluation, which is lazy) at the row after (TSV escapes line breaks: a line is a row)."""
+
+    def __init__(self, max_rows: int):
+        self.max_rows, self.chunks, self.lines = max_rows, [], 0
+
+    def write(self, data) -> int:
+        self.chunks.append(bytes(data))
+        self.lines += self.chunks[-1].count(b"\n")
+        if self.lines > self.max_rows + 1:
+            raise _Full
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def written(self) -> tuple[bytes, bool]:
+        """(the TSV up to the cap, whether rows were cut)."""
+        text = b"".join(self.chunks)
+        if self.lines <= self.max_rows + 1:
+            return text, False
+        end = -1
+        for _ in range(self.max_rows + 1):
+            end = text.index(b"\n", end + 1)
+        return text[:end + 1], True
 
 
 class _QueryThreads:
@@ -159,17 +207,35 @@ def _query_threads() -> _QueryThreads:
     return _THREADS[1]
 
 
-def _check_budget(deadline: float, timeout: float, in_process: bool, max_memory: int) -> None:
-    """Raise when a query still running has gone past its time or memory budget."""
-    if max_memory and in_process and resident_bytes() > max_memory:
-        raise QueryOutOfMemory(f"the query needed more than the worker's {max_memory >> 20} MiB and was stopped", in_process)
-    if time.monotonic() >= deadline:
-        raise QueryTimeout(f"the query ran past its time budget of {timeout:g} s and was stopped", in_process)
+class _Budget:
+    """A running query's budgets: `timeout` seconds, and `max_memory` bytes (0: none) that the process may grow by
+    while the query runs, counted from its size at the first look (a query shorter than one look costs no look; what
+    the process holds anyway, the store's copy in memory and the response cache, is not the query's)."""
+
+    def __init__(self, timeout: float, in_process: bool, max_memory: int):
+        self.timeout, self.deadline = timeout, time.monotonic() + timeout
+        self.max_memory = max_memory if in_process else 0
+        self.in_process, self.baseline = in_process, None
+
+    def wait(self) -> float:
+        """Seconds to wait for the query before the next look."""
+        return max(min(POLL, self.deadline - time.monotonic()), 0)
+
+    def check(self) -> None:
+        """Raise when the query still running has gone past its time or memory budget."""
+        if self.max_memory:
+            resident = resident_bytes()
+            self.baseline = resident if self.baseline is None else self.baseline
+            if resident - self.baseline > self.max_memory:
+                raise QueryOutOfMemory(f"the query needed more than the worker's {self.max_memory >> 20} MiB and was stopped",
+                                       self.in_process)
+        if time.monotonic() >= self.deadline:
+            raise QueryTimeout(f"the query ran past its time budget of {self.timeout:g} s and was stopped", self.in_process)
 
 
 def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True, max_memory: int = 0) -> T:
-    """Run `work` on a query thread and wait at most `timeout` seconds for it, while the process holds at most
-    `max_memory` bytes (0: no bound).
+    """Run `work` on a query thread and wait at most `timeout` seconds for it, while the process grows by at most
+    `max_memory` bytes (0: no bound; see _Budget).
 
     pyoxigraph releases the GIL while it evaluates, so the waiting thread keeps control even while
     the engine sorts a cartesian product. A runaway evaluation cannot be cancelled from Python: the
@@ -178,14 +244,13 @@ def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True, 
 
     :raises QueryTimeout: when `work` has not finished in time; QueryOutOfMemory when the process grew too large.
     """
-    future = _query_threads().submit(work)
-    deadline = time.monotonic() + timeout
+    future, budget = _query_threads().submit(work), _Budget(timeout, in_process, max_memory)
     while True:
         try:
-            return future.result(max(min(POLL, deadline - time.monotonic()), 0))
+            return future.result(budget.wait())
         except FutureTimeout as err:
             try:
-                _check_budget(deadline, timeout, in_process, max_memory)
+                budget.check()
             except QueryTimeout as over:
                 raise over from err
 
@@ -193,13 +258,12 @@ def run_bounded(work: Callable[[], T], timeout: float, in_process: bool = True, 
 async def run_bounded_async(work: Callable[[], T], timeout: float, in_process: bool = True, max_memory: int = 0) -> T:
     """run_bounded for an event loop: the one hand-off is to the query thread, and the loop serves other
     requests while it works (:raises QueryTimeout:, QueryOutOfMemory as run_bounded)."""
-    waiting = asyncio.wrap_future(_query_threads().submit(work))
-    deadline = time.monotonic() + timeout
+    waiting, budget = asyncio.wrap_future(_query_threads().submit(work)), _Budget(timeout, in_process, max_memory)
     while True:
-        done, _ = await asyncio.wait((waiting,), timeout=max(min(POLL, deadline - time.monotonic()), 0))
+        done, _ = await asyncio.wait((waiting,), timeout=budget.wait())
         if done:
             return waiting.result()
-        _check_budget(deadline, timeout, in_process, max_memory)
+        budget.check()
 
 
 def answer(result, max_rows: int) -> Answer:
@@ -207,9 +271,13 @@ def answer(result, max_rows: int) -> Answer:
     if isinstance(result, ox.QueryBoolean):
         return Answer("boolean", boolean=result)
     if getattr(result, "variables", None) is not None:  # solutions, from pyoxigraph or streamed from an engine
-        variables = result.variables
-        rows = [tuple(solution) for solution in itertools.islice(result, max_rows + 1)]  # in variable order
-        return Answer("solutions", len(rows) > max_rows, variables=variables, rows=rows[:max_rows])
+        variables, capped = result.variables, _CappedTSV(max_rows)
+        try:
+            result.serialize(capped, TSV)
+        except _Full:
+            pass
+        tsv, truncated = capped.written()
+        return Answer("solutions", truncated, variables=variables, tsv=tsv)
     triples = list(itertools.islice(result, max_rows + 1))
     return Answer("graph", len(triples) > max_rows, triples=triples[:max_rows])
 

@@ -254,6 +254,13 @@ class _closing:
         finally:
             self.response.close()
 
+    def serialize(self, output, format):
+        """Write the solutions (read from the stream as far as the writer goes), then let the connection go."""
+        try:
+            return self.items.serialize(output, format)
+        finally:
+            self.response.close()
+
 
 def publish(engine: Engine, store: ox.Store, info: BuildInfo, base_iri: str, chunk: int) -> None:
     """Load a finished local build into staging graphs, check them, and switch them in with one update.

@@ -118,7 +118,7 @@ def relations():
         variables, rows = built
         chosen = [r for r in rows if (not kinds or r[3].value in kinds) and int(r[4].value) >= int(minimum.value)]
         cap = settings().max_rows
-        return respond(Answer("solutions", len(chosen) > cap, variables=variables, rows=chosen[:cap]), params, "")
+        return respond(Answer.of_rows(variables, chosen[:cap], len(chosen) > cap), params, "")
     text = _filtered(queries()["module-relations"].text, kinds, int(minimum.value))
     substitutions = {}
     if "module" in request.args:

@@ -2,8 +2,9 @@
 event loop with one hand-off to the query threads, which also write the answer (pyoxigraph's writers).
 
 Flask answers everything else: the pages, every answer or error a browser gets as HTML, the Service Description,
-GeoJSON, HEAD and OPTIONS. `LeanPath.target` and `LeanPath.for_pages` are the one place that decides; both paths read requests and write
-answers and errors with protocol.py, and the lean path's answers are Flask's byte for byte (tests/web/test_lean.py).
+GeoJSON, HEAD and OPTIONS. `LeanPath.target` and `LeanPath.for_pages` are the one place that decides; both paths
+read requests and write answers and errors with protocol.py, and the lean path's answers are Flask's byte for byte
+(tests/web/test_lean.py).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from ..store import run_bounded_async
 from . import geojson
 from .caching import worker_token
 from .context import store_of
-from .protocol import (COMMON_HEADERS, FAILED, HINTS, MAX_AGE, answer_body, answer_format, answer_headers, address, dataset_of, error_body,
-                       error_form, error_of, form_pairs, query_of, read_request, retires, substitutions_of, validators,
-                       wants_page)
+from .protocol import (COMMON_HEADERS, FAILED, HINTS, MAX_AGE, address, answer_body, answer_format, answer_headers,
+                       dataset_of, error_body, error_form, error_of, form_pairs, query_of, read_request, retires,
+                       substitutions_of, validators, wants_page)
 
 log = logging.getLogger(__name__)
 NAMED = "/api/queries/"
