@@ -90,3 +90,26 @@ async def call(asgi_app, path: str, accept: bytes) -> tuple[int, dict, bytes]:
 
     await asgi_app(scope, receive, send)
     return sent[0]["status"], dict(sent[0]["headers"]), b"".join(m.get("body", b"") for m in sent[1:])
+
+
+def test_small_answers_fill_the_budget_too():
+    """An ASK answer is a few bytes; what a kept answer costs is its headers and key as well, so that a stream of
+    distinct small answers cannot keep millions of entries within a budget counted in bodies."""
+    async def tiny(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"application/sparql-results+json"), (b"etag", b'"v-1"'),
+                                *((f"x-header-{i}".encode(), b"x" * 40) for i in range(10))]})
+        await send({"type": "http.response.body", "body": b'{"head":{},"boolean":true}'})
+
+    async def requests():
+        for n in range(2000):
+            await call(cache, f"/sparql?n={n}", b"*/*")
+        return await call(cache, "/sparql?n=1999", b"*/*")
+
+    budget = 100_000
+    cache = ResponseCache(tiny, lambda: "v", budget)
+    with ThreadPoolExecutor(1) as thread:  # its own event loop, whatever else runs in this one
+        status, headers, body = thread.submit(asyncio.run, requests()).result()
+    per_entry = budget / len(cache.entries)
+    assert cache.used <= budget and per_entry > 600  # headers, key and body: well over the 26 bytes of the body
+    assert status == 200 and headers[b"x-cache"] == b"hit" and body == b'{"head":{},"boolean":true}'
