@@ -30,7 +30,7 @@ from .web import create_app
 from .web.caching import ResponseCache, served_version
 from .web.context import get_store
 from .web.errors import RETIRE_WORKER
-from .web.lean import LeanPath
+from .web.lean import LeanPath, replay
 
 log = logging.getLogger(__name__)
 MAX_TARGET = 8190  # bytes of path and query string, as gunicorn and nginx allow
@@ -156,16 +156,7 @@ class WholeRequests:
                         break
         except TimeoutError:
             return await _refuse(send, 408, f"the request body did not arrive within {self.timeout:g} s")
-        body, delivered = b"".join(chunks), False
-
-        async def replay():
-            nonlocal delivered
-            if not delivered:
-                delivered = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        return await self.app(scope, replay, send)
+        return await self.app(scope, replay(b"".join(chunks), receive), send)
 
 
 async def _refuse(send, status: int, message: str) -> None:

@@ -74,7 +74,7 @@ class LeanPath:
         except QuartiersError as err:
             return await self._failed(send, err, accept)
         if self.for_pages(params, accept):
-            return await self.pages(scope, _replay(body, receive), send)
+            return await self.pages(scope, replay(body, receive), send)
         try:
             store = store_of(self.app)
             if target == "sparql":
@@ -134,7 +134,7 @@ class LeanPath:
         await _answer(send, status, [("Content-Type", content_type), ("X-Served-By", worker_token())], body)
 
 
-def _replay(body: bytes, receive):
+def replay(body: bytes, receive):
     """A receive that gives the body read already, then listens as `receive` does, for the app the request goes on to."""
     delivered = False
 
