@@ -53,7 +53,7 @@ class Store(Protocol):
         run_bounded_async keep its budgets)."""
 
     def bounded_answer(self, sparql: str, max_rows: int, timeout: float, max_memory: int = 0, **dataset) -> Answer:
-        """The answer read up to `max_rows` within `timeout` seconds, while this process holds at most `max_memory`
+        """The answer read up to `max_rows` within `timeout` seconds, while this process grows by at most `max_memory`
         bytes (0: unbounded; a remote engine bounds its own) (:raises QueryTimeout:, QueryOutOfMemory)."""
 
 

@@ -66,9 +66,9 @@ TSV = ox.QueryResultsFormat.TSV
 class Answer:
     """A query's answer, cut at the row cap, ready to serialise in any format of its kind.
 
-    Solutions are kept as pyoxigraph's writer wrote them in TSV (one line a row, so the cap is counted in bytes and
-    known before the first byte is sent); a TSV answer is these bytes, every other format pyoxigraph's reader and
-    writer make of them, and no term passes through Python on the way.
+    Solutions are kept as pyoxigraph's writer wrote them in TSV (one line a row, so the cap is counted in the
+    writer's lines and known before the first byte is sent); a TSV answer is these bytes, every other format
+    pyoxigraph's reader and writer make of them, and no term passes through Python on the way.
     """
 
     kind: str  # "solutions", "boolean" or "graph"
