@@ -55,13 +55,13 @@ def client(app):
     return served_client(app)
 
 
-_SERVED: dict[int, Client] = {}
+_SERVED: dict = {}  # app -> its client
 
 
 def served_client(app) -> Client:
     """A test client of the app as the server serves it (server.serving): the lean SPARQL path and the response
     cache in front of Flask, over ASGI. One per app, so that the threads it starts are started once."""
-    if id(app) not in _SERVED:
+    if app not in _SERVED:
         asgi = ASGIMiddleware(serving(app))
 
         def wsgi(environ, start_response):
@@ -69,8 +69,8 @@ def served_client(app) -> Client:
             environ.setdefault("REMOTE_PORT", "50000")
             return asgi(environ, start_response)
 
-        _SERVED[id(app)] = Client(wsgi, TestResponse)
-    return _SERVED[id(app)]
+        _SERVED[app] = Client(wsgi, TestResponse)
+    return _SERVED[app]
 
 
 @pytest.fixture

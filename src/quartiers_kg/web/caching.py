@@ -80,7 +80,8 @@ class ResponseCache:
         if (not version or b"range" in headers or b"if-modified-since" in headers or scope["path"].startswith("/dumps/")
                 or scope["path"] in UNCACHED):
             return await self.app(scope, receive, send)
-        key = (version, scope.get("raw_path") or scope["path"].encode(), scope["query_string"], *(headers.get(name) for name in VARIES))
+        key = (version, scope.get("raw_path") or scope["path"].encode(), scope["query_string"],
+               *(headers.get(name) for name in VARIES))
         entry = self.entries.get(key)
         (metrics.CACHE_MISSES if entry is None else metrics.CACHE_HITS).inc()
         if entry is not None:

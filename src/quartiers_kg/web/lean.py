@@ -47,14 +47,15 @@ class LeanPath:
 
     def target(self, scope, accept: str | None) -> str | None:
         """"sparql" or a named query's name where this path may answer; None where Flask does."""
-        if scope["type"] != "http" or wants_page(accept):
+        if scope["type"] != "http":
             return None
         path, method = scope["path"], scope["method"]
         if path == "/sparql":  # a GET without parameters asks for the Service Description
-            return "sparql" if method == "POST" or (method == "GET" and scope["query_string"]) else None
-        if method == "GET" and path.startswith(NAMED) and path[len(NAMED):] in self.queries:
-            return path[len(NAMED):]
-        return None
+            target = "sparql" if method == "POST" or (method == "GET" and scope["query_string"]) else None
+        else:
+            name = path[len(NAMED):] if path.startswith(NAMED) else None
+            target = name if method == "GET" and name in self.queries else None
+        return None if target is None or wants_page(accept) else target  # browsers get the pages
 
     @staticmethod
     def for_pages(params: dict, accept: str | None) -> bool:
