@@ -7,8 +7,10 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
+import multiprocessing
 import threading
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -63,6 +65,7 @@ class MockSite:
     unavailable_once: set[str] = field(default_factory=set)
     slow: set[str] = field(default_factory=set)
     moved: dict[str, str] = field(default_factory=dict)
+    handlers: dict[str, Callable[[], Response]] = field(default_factory=dict)  # path -> a hostile answer of its own
     url: str = ""
 
     def build(self) -> MockSite:
@@ -99,6 +102,8 @@ class MockSite:
         def page(path: str):
             path = "/" + path
             self.requests.append((time.monotonic(), path, request.headers.get("User-Agent", "")))
+            if path in self.handlers:
+                return self.handlers[path]()
             if path in self.moved:
                 return redirect(self.moved[path], code=301)
             if path in self.unavailable_once:
@@ -144,3 +149,21 @@ def serving(site: MockSite):
     finally:
         server.shutdown()
         thread.join(10)
+
+
+@contextmanager
+def serving_apart(site: MockSite):
+    """Serve the mock site from a process of its own (forked, so its hostile handlers come along); yields its base
+    URL. For a test that measures what this process allocates: the site's own buffers are not counted. What it was
+    asked is not recorded here."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, site.app(), threaded=True)
+    process = multiprocessing.get_context("fork").Process(target=server.serve_forever, daemon=True)
+    process.start()
+    server.socket.close()
+    site.url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield site.url
+    finally:
+        process.terminate()
+        process.join(10)

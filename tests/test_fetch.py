@@ -11,11 +11,10 @@ import sys
 import time
 
 import pytest
-import requests
-
 from quartiers_kg.build import page_files, read_pages
 from quartiers_kg.cli import main
 from quartiers_kg.fetch.mirror import sha256
+from quartiers_kg.fetch.transport import Transport
 from quartiers_kg.source.files import MANIFEST
 
 from .mocksite import ROOT, MockSite, serving
@@ -32,7 +31,8 @@ def site():
 
 def fetch(runner, site, into, *extra):
     env = {"QKG_PRINT_URL": site.url + "/druck/druck_{number:02d}.html", "QKG_WEB_ROOT": site.url + ROOT,
-           "QKG_FETCH_TIMEOUT": "3", "QKG_FETCH_RETRIES": "1", "QKG_CONTACT_EMAIL": "test@example.org"}
+           "QKG_FETCH_TIMEOUT": "3", "QKG_FETCH_RETRIES": "1", "QKG_CONTACT_EMAIL": "test@example.org",
+           "QKG_FETCH_PRIVATE_HOSTS": "127.0.0.1"}
     return runner.invoke(main, ["fetch", "--numbers", "7-12", "--into", str(into), "--delay", str(DELAY), *extra], env=env)
 
 
@@ -49,8 +49,8 @@ def agree(into) -> None:
 
 def test_first_run_meets_every_failure_politely(runner, site, tmp_path, monkeypatch):
     sent = []
-    send = requests.Session.request
-    monkeypatch.setattr(requests.Session, "request", lambda self, *a, **k: sent.append(time.monotonic()) or send(self, *a, **k))
+    send = Transport.get
+    monkeypatch.setattr(Transport, "get", lambda self, *a, **k: sent.append(time.monotonic()) or send(self, *a, **k))
     into = tmp_path / "mirror"
     result = fetch(runner, site, into)
     assert result.exit_code == 1, result.output  # the slow page failed
@@ -78,7 +78,7 @@ def test_first_run_meets_every_failure_politely(runner, site, tmp_path, monkeypa
     # as the crawler sent them (a busy machine may delay one on its way to the server, not make them closer; the
     # crawler reads its clock a moment before it sends, so a little less than the delay may stand between two sends)
     assert len(sent) == len(site.requests) and min(b - a for a, b in zip(sent, sent[1:])) >= DELAY * 0.8
-    assert "1 gap" in result.output and "1 failed" in result.output and "1 disallowed" in result.output
+    assert "1 gap" in result.output and "1 failed" in result.output and "1 skipped" in result.output
     agree(into)
 
 
@@ -130,7 +130,7 @@ def test_build_over_the_mirror_gives_every_module_of_the_site(runner, site, tmp_
 def test_a_killed_fetch_resumes_cleanly(site, tmp_path):
     into = tmp_path / "mirror"
     env = {**os.environ, "QKG_PRINT_URL": site.url + "/druck/druck_{number:02d}.html", "QKG_WEB_ROOT": site.url + ROOT,
-           "QKG_FETCH_TIMEOUT": "3", "QKG_FETCH_RETRIES": "0"}
+           "QKG_FETCH_TIMEOUT": "3", "QKG_FETCH_RETRIES": "0", "QKG_FETCH_PRIVATE_HOSTS": "127.0.0.1"}
     site.slow.clear()
     command = [sys.executable, "-m", "quartiers_kg", "fetch", "--numbers", "7-12", "--into", str(into), "--delay", "0.3"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)

@@ -29,7 +29,7 @@ def fetched(runner, site, template: str | None, into) -> None:
     """A mirror of the site (serving), its pages wrapped in `template`, fetched as a user would."""
     site.pages = served_site(template).pages
     env = {"QKG_PRINT_URL": site.url + "/druck/druck_{number:02d}.html", "QKG_WEB_ROOT": site.url + ROOT,
-           "QKG_CONTACT_EMAIL": "test@example.org"}
+           "QKG_CONTACT_EMAIL": "test@example.org", "QKG_FETCH_PRIVATE_HOSTS": "127.0.0.1"}
     result = runner.invoke(main, ["fetch", "--numbers", "7,9,30,41", "--into", str(into), "--delay", "0"], env=env)
     assert result.exit_code == 0, result.output
 

@@ -376,7 +376,10 @@ def _fetch(settings: Settings, wanted: list[int], into: Path | None, delay: floa
 
     from .fetch import toolbox_crawler
 
-    crawler = toolbox_crawler(settings, into or Path(settings.source_dir) / "sources", delay)
+    try:
+        crawler = toolbox_crawler(settings, into or Path(settings.source_dir) / "sources", delay)
+    except QuartiersError as err:
+        _fail(err)
     if crawler.mirror.repaired:
         click.echo(f"mended {crawler.mirror.repaired} file(s) left by an interrupted run; they are fetched again", err=True)
     with tqdm(total=len(wanted) + 1, unit="page", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
@@ -389,8 +392,8 @@ def _fetch(settings: Settings, wanted: list[int], into: Path | None, delay: floa
         except KeyboardInterrupt:
             summary = crawler.summary
             click.echo("interrupted: the mirror and its manifest hold what was fetched so far", err=True)
-    for failure in summary.failures:
-        click.echo(f"failed: {failure}", err=True)
+    for line in summary.named():
+        click.echo(line, err=True)
     return summary, crawler.mirror.root
 
 

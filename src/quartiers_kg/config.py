@@ -76,7 +76,12 @@ class Settings:
     print_url: str = field(default=PRINT_URL, metadata={"help": "address of a module's print page for fetch, {number:02d} in it"})
     web_root: str = field(default=WEB_ROOT, metadata={"help": "where fetch starts on the web site; it stays under it"})
     fetch_delay: float = field(default=1.0, metadata={"help": "seconds at least between two requests of fetch"})
-    fetch_timeout: float = field(default=30.0, metadata={"help": "seconds fetch waits for an answer"})
+    fetch_timeout: float = field(default=30.0, metadata={"help": "seconds fetch waits for a connection or the next bytes of an answer"})
+    fetch_page_deadline: float = field(default=120.0, metadata={"help": "seconds fetch gives one answer from connection to last byte"})
+    fetch_run_deadline: float = field(default=4 * 3600.0, metadata={"help": "seconds a whole fetch may take; what is left is named and skipped"})
+    fetch_max_bytes: int = field(default=4 << 20, metadata={"help": "bytes of one page fetch takes at most, as received and as decoded"})
+    fetch_private_hosts: str = field(default="", metadata={"help": "hosts fetch may reach at an IP literal or a non-public "
+                                                                   "address (comma-separated; a test's mock site)"})
     fetch_retries: int = field(default=3, metadata={"help": "times fetch retries after 429, 503 or a timeout"})
     fetch_max_pages: int = field(default=5000, metadata={"help": "web pages fetch visits at most"})
 
@@ -95,7 +100,7 @@ class Settings:
             raise QuartiersError(f"setting public_url must be an http(s) address ending in '/', found {self.public_url!r}")
         if self.store and not self.store.startswith(("sparql+http://", "sparql+https://")):
             raise QuartiersError(f"setting store must be sparql+http(s)://host/path of a query endpoint, found {self.store!r}")
-        for name in ("query_timeout", "fetch_timeout", "client_timeout"):
+        for name in ("query_timeout", "fetch_timeout", "client_timeout", "fetch_page_deadline", "fetch_run_deadline", "fetch_max_bytes"):
             if getattr(self, name) <= 0:
                 raise QuartiersError(f"setting {name} must be positive, found {getattr(self, name)}")
         if self.fetch_delay < 0 or self.fetch_retries < 0 or self.fetch_max_pages < 1:

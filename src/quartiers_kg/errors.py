@@ -1,4 +1,20 @@
-"""The exception family: every failure the project reports on purpose."""
+"""The exception family: every failure the project reports on purpose.
+
+    QuartiersError                  (500: unexpected)
+    ├── SourcePageError             a page that cannot be read (path, line)
+    ├── MappingError                a model that cannot become RDF
+    ├── ValidationFailed            the SHACL gate refused the graph (report)
+    ├── StoreError                  503: no store, or one that cannot be read, written or swapped
+    │   └── DiskError               a disk full or read-only under a build (path, what is short)
+    ├── QueryRejected               400: a query or parameter the endpoint will not run (parameter)
+    │   ├── RequestTooLarge         413
+    │   └── UnsupportedMediaType    415
+    ├── QueryTimeout                503: past the time budget
+    │   └── QueryOutOfMemory        503: past the memory budget
+    ├── NotAcceptable               406
+    ├── UnknownResource             404
+    └── FetchRefused                an address or a response the crawler will not take (kind, reason)
+"""
 
 from __future__ import annotations
 
@@ -34,6 +50,10 @@ class StoreError(QuartiersError):
     """The store is missing, unreadable or could not be swapped (HTTP 503)."""
 
     status = 503
+
+
+class DiskError(StoreError):
+    """A build's disk is full or read-only: names the path and what is short."""
 
 
 class QueryRejected(QuartiersError):
@@ -85,3 +105,17 @@ class UnknownResource(QuartiersError):
     """An IRI or path that names nothing in the dataset (HTTP 404)."""
 
     status = 404
+
+
+class FetchRefused(QuartiersError):
+    """An address the crawler will not fetch, or a response it will not keep; `kind` says why in a word or two
+    (robots, off-site, redirect refused, not HTML, too many; private address, too large, too slow, unreadable), the
+    message names it."""
+
+    KINDS = ("robots", "off-site", "redirect refused", "not HTML", "too many", "private address", "too large", "too slow",
+             "unreadable")
+
+    def __init__(self, kind: str, message: str):
+        assert kind in self.KINDS, kind
+        self.kind = kind
+        super().__init__(message)

@@ -107,7 +107,8 @@ def test_update_builds_only_what_changed_and_the_running_server_switches_without
            "QKG_CONTACT_EMAIL": "test@example.org"}
     (tmp_path / "data" / "modules").mkdir(parents=True)
     with serving(site):
-        env.update(QKG_PRINT_URL=site.url + "/druck/druck_{number:02d}.html", QKG_WEB_ROOT=site.url + ROOT)
+        env.update(QKG_PRINT_URL=site.url + "/druck/druck_{number:02d}.html", QKG_WEB_ROOT=site.url + ROOT,
+                   QKG_FETCH_PRIVATE_HOSTS="127.0.0.1")
 
         def update():
             return runner.invoke(main, ["update", "--numbers", "7,9,30,41", "--delay", "0"], env=env)

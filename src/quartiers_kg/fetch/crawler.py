@@ -1,9 +1,12 @@
 """A polite, incremental crawler of the toolbox: print pages by number, web pages by following links.
 
-Polite: robots.txt is obeyed (its Crawl-delay too), the User-Agent names us and a contact, one request at a
-time at least `delay` seconds apart, 429 and 503 are retried after their Retry-After a bounded number of
-times. Incremental: a page in the mirror is asked for with If-None-Match / If-Modified-Since, and a 304 or
-the same bytes rewrite nothing.
+Confined: every address (print page, link, each redirect's target) is normalised and admitted by the scope (the
+configured sites' hosts, ports and roots) before it is fetched, and every request passes the transport's bounds
+(public addresses, bytes, deadlines). Polite: robots.txt is obeyed (its Crawl-delay too), the User-Agent names us
+and a contact, one request at a time at least `delay` seconds apart, 429 and 503 are retried after their
+Retry-After a bounded number of times. Incremental: a page in the mirror is asked for with If-None-Match /
+If-Modified-Since, and a 304 or the same bytes rewrite nothing. Said: every address skipped or failed is named,
+with its reason, in the summary and the manifest.
 """
 
 from __future__ import annotations
@@ -20,9 +23,10 @@ from html.parser import HTMLParser
 from importlib.metadata import version
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-import requests
-
+from ..errors import FetchRefused
 from .mirror import Mirror, Record, sha256
+from .scope import Scope, Site
+from .transport import Limits, Response, Transport, Unreachable
 
 REDIRECTS = (301, 302, 303, 307, 308)
 RETRY = (429, 503)
@@ -30,17 +34,38 @@ GAPS = (404, 410)
 MAX_RETRY_AFTER = 120.0  # seconds; a longer wait counts as a failure, not as a reason to hang
 
 
+SKIPPED = ("robots", "off-site", "redirect refused", "not HTML", "too many")  # by rule; the rest of the kinds fail
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
 @dataclass
 class Summary:
-    """What a run did, one count per outcome (new, changed, unchanged, gone, gap, failed, redirect, disallowed)."""
+    """What a run did: one count per outcome, every address failed or skipped with its reason, and the links that
+    lead off the sites (not fetched, so no outcome of their own)."""
 
     counts: Counter = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # address -> "kind: reason"
+    off_site: dict[str, str] = field(default_factory=dict)  # link -> reason
 
-    ORDER = ("new", "changed", "unchanged", "gone", "gap", "redirect", "disallowed", "failed")
+    ORDER = ("new", "changed", "unchanged", "gone", "gap", "redirect", "skipped", "failed")
 
     def line(self) -> str:
-        return ", ".join(f"{self.counts[k]} {k}" for k in self.ORDER)
+        counts = ", ".join(f"{self.counts[k]} {k}" for k in self.ORDER)
+        return counts + (f"; {len(self.off_site)} link(s) off the sites not followed" if self.off_site else "")
+
+    def refused(self, url: str, refusal: FetchRefused) -> None:
+        """Count and name an address the crawler would not take: skipped by rule, or failed at a bound."""
+        if refusal.kind in SKIPPED:
+            self.counts["skipped"] += 1
+            self.skipped[url] = f"{refusal.kind}: {refusal}"
+        else:
+            self.counts["failed"] += 1
+            self.failures.append(f"{url}: {refusal.kind}: {refusal}")
+
+    def named(self) -> list[str]:
+        """A line per address skipped or failed, for the operator."""
+        return [f"skipped {url} ({reason})" for url, reason in self.skipped.items()] + [f"failed {f}" for f in self.failures]
 
     @property
     def changed_anything(self) -> bool:
@@ -52,7 +77,6 @@ class Summary:
 class Politeness:
     contact: str
     delay: float = 1.0
-    timeout: float = 30.0
     retries: int = 3
 
     @property
@@ -62,57 +86,81 @@ class Politeness:
 
 def toolbox_crawler(settings, root: Path, delay: float | None = None) -> "Crawler":
     """A crawler of the toolbox's sites as the settings name them, into the mirror at `root`."""
-    polite = Politeness(settings.contact_email, settings.fetch_delay if delay is None else delay, settings.fetch_timeout,
-                        settings.fetch_retries)
-    return Crawler(Mirror(root), polite, settings.web_root, settings.fetch_max_pages)
+    polite = Politeness(settings.contact_email, settings.fetch_delay if delay is None else delay, settings.fetch_retries)
+    limits = Limits(settings.fetch_timeout, settings.fetch_page_deadline, settings.fetch_max_bytes)
+    private = frozenset(h.strip().lower() for h in settings.fetch_private_hosts.split(",") if h.strip())
+    transport = Transport(limits, polite.user_agent, private)
+    scope = Scope(Site.of(settings.print_url.format(number=1)), Site.of(settings.web_root))
+    return Crawler(Mirror(root), polite, scope, settings.web_root, transport, settings.fetch_max_pages,
+                   settings.fetch_run_deadline)
 
 
 class Crawler:
-    def __init__(self, mirror: Mirror, politeness: Politeness, web_root: str, max_pages: int = 5000,
-                 session: requests.Session | None = None, clock: Callable[[], float] = time.monotonic,
+    def __init__(self, mirror: Mirror, politeness: Politeness, scope: Scope, web_root: str, transport: Transport,
+                 max_pages: int = 5000, run_deadline: float = float("inf"), clock: Callable[[], float] = time.monotonic,
                  sleep: Callable[[float], None] = time.sleep):
-        self.mirror, self.polite, self.max_pages = mirror, politeness, max_pages
-        self.web_root = _folder(web_root)
-        self.session = session or requests.Session()
-        self.session.headers["User-Agent"] = politeness.user_agent
+        self.mirror, self.polite, self.scope, self.transport = mirror, politeness, scope, transport
+        self.max_pages, self.run_deadline = max_pages, run_deadline
+        self.web = Site.of(_folder(web_root))
         self.clock, self.sleep = clock, sleep
         self.robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self.delays: dict[str, float] = {}
         self.last_request = -1e9
+        self.until = float("inf")
         self.summary = Summary()
 
     # ------------------------------------------------------------------ the run
 
     def run(self, print_urls: Iterable[str], progress: Callable[[int, int], None] = lambda done, total: None) -> Summary:
-        """Fetch the print pages, then every web page reachable from the web root (at most `max_pages`).
+        """Fetch the print pages, then every web page reachable from the web root (at most `max_pages`), all within
+        the run's deadline.
 
-        Only pages under the web root are followed; a redirect is followed where it stays under the web root,
-        or from a print page to another print page.
+        Links are followed under the web root; a redirect is followed where its target is admitted: a web page, or
+        a print page from a print page.
         """
-        queue: deque[str] = deque(print_urls)
-        queue.append(self.web_root)
+        self.until = self.clock() + self.run_deadline
+        queue: deque[str] = deque()
+        for url in [*print_urls, str(self.web)]:
+            try:
+                queue.append(self.scope.admit(url))
+            except FetchRefused as refusal:
+                self.summary.refused(url, refusal)
         seen, done, web_pages = set(queue), 0, 0
         while queue:
             url = queue.popleft()
-            under_root = url.startswith(self.web_root)
-            if under_root:
+            if self.clock() >= self.until:
+                self.summary.refused(url, FetchRefused("too slow", f"the run's deadline of {self.run_deadline:g} s "
+                                                                   "(QKG_FETCH_RUN_DEADLINE) passed before it"))
+                continue
+            on_web = self.web.holds(url)
+            if on_web:
                 if web_pages >= self.max_pages:
+                    self.summary.refused(url, FetchRefused("too many", f"past the {self.max_pages} web pages a run "
+                                                                       "visits (QKG_FETCH_MAX_PAGES)"))
                     continue
                 web_pages += 1
-            for found in self.fetch(url, follow=under_root):
-                if found not in seen and (found.startswith(self.web_root) or (_is_print(found) and _is_print(url))):
+            for found in self.fetch(url, follow=on_web):
+                if found not in seen:
                     seen.add(found)
                     queue.append(found)
             done += 1
             progress(done, done + len(queue))
-        self.mirror.finish(_now(), {k: self.summary.counts[k] for k in Summary.ORDER}, self.summary.failures)
+        self.mirror.finish(_now(), {k: self.summary.counts[k] for k in Summary.ORDER}, self.summary.failures,
+                           self.summary.skipped, self.summary.off_site)
         return self.summary
 
     def fetch(self, url: str, follow: bool) -> list[str]:
-        """Fetch one address into the mirror; returns the addresses to go on with (links, a redirect's target)."""
-        if not self._allowed(url):
-            self.summary.counts["disallowed"] += 1
+        """Fetch one admitted address into the mirror; returns the addresses to go on with (links, a redirect's
+        target), each admitted."""
+        try:
+            return self._fetch(url, follow)
+        except FetchRefused as refusal:  # a bound or a rule: named; the mirror keeps the page's last good copy
+            self.summary.refused(url, refusal)
             return []
+
+    def _fetch(self, url: str, follow: bool) -> list[str]:
+        if not self._allowed(url):
+            raise FetchRefused("robots", f"robots.txt of {urlsplit(url).netloc} disallows it")
         old = self.mirror.has(url)
         headers = {}
         if old and old.etag:
@@ -124,49 +172,66 @@ class Crawler:
         except _Failed as err:
             self.summary.counts["failed"] += 1
             self.summary.failures.append(f"{url}: {err}")
-            previous = self.mirror.records.get(url)
-            if previous is None:
+            if self.mirror.records.get(url) is None:
                 self.mirror.note(url, Record(0, _now(), error=str(err)))
             return []
-        record = Record(response.status_code, _now(), etag=response.headers.get("ETag"),
-                        last_modified=response.headers.get("Last-Modified"),
-                        content_type=response.headers.get("Content-Type"), charset=_charset(response))
-        if response.status_code in REDIRECTS:
-            target = urldefrag(urljoin(url, response.headers.get("Location", "")))[0]
-            record.location = target
+        content_type = response.headers.get("Content-Type")
+        record = Record(response.status, _now(), etag=response.headers.get("ETag"),
+                        last_modified=response.headers.get("Last-Modified"), content_type=content_type,
+                        charset=_charset(content_type))
+        if response.status in REDIRECTS:
+            record.location = urldefrag(urljoin(url, response.headers.get("Location", "")))[0]
             self.mirror.note(url, record)
             self.summary.counts["redirect"] += 1
-            return [_normal(target)]
-        if response.status_code == 304 and old:
+            return [self._redirect(url, record.location)]
+        if response.status == 304 and old:
             old.fetched = record.fetched
             self.mirror.note(url, old)
             self.summary.counts["unchanged"] += 1
-            body = (self.mirror.root / old.path).read_bytes()
+            body = self.mirror.read(old)
             return self._links(url, body, old.content_type) if follow else []
-        if response.status_code in GAPS:
+        if response.status in GAPS:
             self.summary.counts["gone" if old else "gap"] += 1
             self.mirror.forget(url, record)
             return []
-        if response.status_code != 200:
+        if response.status != 200:
             self.summary.counts["failed"] += 1
-            self.summary.failures.append(f"{url}: HTTP {response.status_code}")
+            self.summary.failures.append(f"{url}: HTTP {response.status}")
             if old is None:
                 self.mirror.note(url, record)
             return []
-        body = response.content
+        if not content_type or content_type.split(";")[0].strip().lower() not in HTML_TYPES:
+            raise FetchRefused("not HTML", f"Content-Type {content_type or 'missing'}, not a page")
+        body = response.body
         if old and old.sha256 == sha256(body):
             self.summary.counts["unchanged"] += 1
             record.path, record.sha256 = old.path, old.sha256
             self.mirror.note(url, record)
         else:
-            self.summary.counts["changed" if old else "new"] += 1
             self.mirror.write(url, body, record)
+            self.summary.counts["changed" if old else "new"] += 1
         return self._links(url, body, record.content_type) if follow else []
+
+    def _redirect(self, url: str, target: str) -> str:
+        """The redirect's target, admitted: under the web root, or a print page where a print page redirects.
+
+        :raises FetchRefused: ("redirect refused") naming the target and why.
+        """
+        try:
+            address = self.scope.admit(_normal(target))
+        except FetchRefused as refusal:
+            raise FetchRefused("redirect refused", f"to {target}: {refusal}") from refusal
+        if not self.web.holds(address) and not (_is_print(address) and _is_print(url)):
+            raise FetchRefused("redirect refused", f"to {address}: only a print page may lead to a print page")
+        return address
 
     # ------------------------------------------------------------------ one request, politely
 
-    def _get(self, url: str, headers: dict) -> requests.Response:
-        """GET with the delay kept, retried after 429/503 (Retry-After) and after timeouts, a bounded number of times."""
+    def _get(self, url: str, headers: dict) -> Response:
+        """GET with the delay kept, retried after 429/503 (Retry-After) and after timeouts, a bounded number of times.
+
+        :raises FetchRefused: at once, for a bound the response broke or an address refused: not retried.
+        """
         host = urlsplit(url).netloc
         for attempt in range(self.polite.retries + 1):
             wait = self.last_request + max(self.polite.delay, self.delays.get(host, 0.0)) - self.clock()
@@ -174,16 +239,14 @@ class Crawler:
                 self.sleep(wait)
             self.last_request = self.clock()
             try:
-                response = self.session.get(url, headers=headers, timeout=self.polite.timeout, allow_redirects=False)
-            except requests.Timeout:
-                problem = f"no answer within {self.polite.timeout:g} s"
-            except requests.RequestException as err:
-                problem = f"{type(err).__name__}: {err}"
+                response = self.transport.get(url, headers, until=self.until)
+            except Unreachable as err:
+                problem = str(err)
             else:
-                if response.status_code not in RETRY:
+                if response.status not in RETRY:
                     return response
                 after = _retry_after(response.headers.get("Retry-After"))
-                problem = f"HTTP {response.status_code}"
+                problem = f"HTTP {response.status}"
                 if after is not None and after > MAX_RETRY_AFTER:
                     raise _Failed(f"{problem}, Retry-After {after:g} s is too long to wait")
                 if attempt < self.polite.retries:
@@ -201,13 +264,13 @@ class Crawler:
             robots = urllib.robotparser.RobotFileParser(origin + "/robots.txt")
             try:
                 response = self._get(origin + "/robots.txt", {})
-                if response.status_code == 200:
-                    robots.parse(response.text.splitlines())
-                elif 400 <= response.status_code < 500:
+                if response.status == 200:
+                    robots.parse(response.body.decode("utf-8", errors="replace").splitlines())
+                elif 400 <= response.status < 500:
                     robots.allow_all = True
                 else:
                     robots.disallow_all = True
-            except _Failed:
+            except (_Failed, FetchRefused):
                 robots.disallow_all = True  # RFC 9309: an unreachable robots.txt means stay away
             delay = robots.crawl_delay("quartiers-kg")
             if delay:
@@ -216,16 +279,23 @@ class Crawler:
         return self.robots[origin].can_fetch("quartiers-kg", url)
 
     def _links(self, url: str, body: bytes, content_type: str | None) -> list[str]:
-        """The pages under the web root a page links to."""
+        """The pages under the web root a page links to, admitted; the links off the sites go to the summary."""
         if content_type and "html" not in content_type:
             return []
         parser = _Links()
         parser.feed(body.decode("utf-8", errors="replace"))
         found = []
         for href in parser.hrefs:
-            target = _normal(urldefrag(urljoin(url, href))[0].split("?", 1)[0])
-            if target.startswith(self.web_root) and not _is_file(target):
-                found.append(target)
+            target = urldefrag(urljoin(url, href))[0].split("?", 1)[0]
+            if urlsplit(target).scheme.lower() not in ("http", "https"):  # mailto:, tel:, javascript: are no pages
+                continue
+            try:
+                address = self.scope.admit(_normal(target))
+            except FetchRefused as refusal:
+                self.summary.off_site.setdefault(target, str(refusal))
+                continue
+            if self.web.holds(address) and not _is_file(address):
+                found.append(address)
         return list(dict.fromkeys(found))
 
 
@@ -261,9 +331,9 @@ def _is_print(url: str) -> bool:
     return urlsplit(url).path.rsplit("/", 1)[-1].startswith("druck_")
 
 
-def _charset(response: requests.Response) -> str | None:
-    """The charset the server declared in Content-Type, if any (requests' own guess is not a declaration)."""
-    for param in response.headers.get("Content-Type", "").split(";")[1:]:
+def _charset(content_type: str | None) -> str | None:
+    """The charset the server declared in Content-Type, if any."""
+    for param in (content_type or "").split(";")[1:]:
         key, _, value = param.strip().partition("=")
         if key.lower() == "charset" and value:
             return value.strip('"').lower()

@@ -5,6 +5,10 @@ A page is written to a temporary file and renamed into place, then the manifest 
 a run killed between the two is caught by the next one, which checks every file against its record and
 fetches a file that disagrees in full, so that mirror and manifest agree before anything is fetched. A file
 the manifest does not know (saved by hand, or written just before a kill) is left to the reader, as it is.
+
+Every file the mirror writes, reads or removes is first placed: its path is derived from the (normalised) address
+and must lie inside the mirror's root once every link on the way is resolved; a record naming any other place is
+dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..errors import FetchRefused
 from ..source.files import MANIFEST, mirror_path
 
 
@@ -39,6 +44,7 @@ class Mirror:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
+        self.real_root = self.root.resolve()
         self.records: dict[str, Record] = {}
         self.last_run: dict | None = None
         if (self.root / MANIFEST).is_file():
@@ -56,7 +62,11 @@ class Mirror:
         for record in self.records.values():
             if not record.path:
                 continue
-            file = self.root / record.path
+            file = self._placed(record.path)
+            if file is None:  # a manifest edited to point elsewhere: the record forgets its file
+                record.path, record.sha256 = None, None
+                mended += 1
+                continue
             digest = sha256(file.read_bytes()) if file.is_file() else None
             if digest != record.sha256:  # the file changed but its record did not: fetch it again in full
                 record.sha256, record.etag, record.last_modified = digest, None, None
@@ -70,12 +80,31 @@ class Mirror:
     def has(self, url: str) -> Record | None:
         """The record of an address whose bytes are in the mirror."""
         record = self.records.get(url)
-        return record if record and record.path and (self.root / record.path).is_file() else None
+        file = self._placed(record.path) if record and record.path else None
+        return record if file is not None and file.is_file() else None
+
+    def read(self, record: Record) -> bytes:
+        """The bytes a record's file holds (a record `has` returned)."""
+        return self._placed(record.path).read_bytes()
+
+    def _placed(self, relative: str) -> Path | None:
+        """The file of a path relative to the mirror, if it lies inside the mirror (links resolved); else None."""
+        parts = Path(relative).parts
+        if not parts or Path(relative).is_absolute() or any(p in (".", "..") for p in parts) or "\x00" in relative:
+            return None
+        file = self.root / relative
+        real = Path(os.path.realpath(file))
+        return file if real.is_relative_to(self.real_root) and real != self.real_root else None
 
     def write(self, url: str, body: bytes, record: Record) -> None:
-        """Put the bytes in place (atomically), then the record."""
+        """Put the bytes in place (atomically), then the record.
+
+        :raises FetchRefused: ("off-site") where the address's file would lie outside the mirror.
+        """
         relative = mirror_path(url)
-        target = self.root / relative
+        target = self._placed(relative)
+        if target is None:
+            raise FetchRefused("off-site", f"{url}: its file {relative!r} would lie outside the mirror {self.root}")
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
         with os.fdopen(handle, "wb") as out:
@@ -89,9 +118,9 @@ class Mirror:
 
     def forget(self, url: str, record: Record) -> None:
         """The address is gone: remove its bytes, keep the record of what was found."""
-        old = self.records.get(url)
-        if old and old.path and (self.root / old.path).is_file():
-            (self.root / old.path).unlink()
+        old = self.has(url)
+        if old:
+            self._placed(old.path).unlink()
         record.path = None
         self.records[url] = record
         self.save()
@@ -101,9 +130,12 @@ class Mirror:
         self.records[url] = record
         self.save()
 
-    def finish(self, finished: str, counts: dict[str, int], failures: list[str]) -> None:
-        """Record the run that just ended: when, what it found (the summary's counts), what failed."""
-        self.last_run = {"finished": finished, "counts": counts, "failures": failures}
+    def finish(self, finished: str, counts: dict[str, int], failures: list[str], skipped: dict[str, str],
+               off_site: dict[str, str]) -> None:
+        """Record the run that just ended: when, what it found (the summary's counts), what failed, what was skipped
+        and why, and the links that lead off the sites."""
+        self.last_run = {"finished": finished, "counts": counts, "failures": failures, "skipped": skipped,
+                         "off_site_links": off_site}
         self.save()
 
     def save(self) -> None:
