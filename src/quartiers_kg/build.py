@@ -14,7 +14,7 @@ from rdflib import Graph
 
 from .config import ROOT, Settings
 from . import changes, relations, search
-from .errors import SourcePageError
+from .errors import DiskError, SourcePageError, StoreError
 from .figure import draw, relation_edges
 from .model import ParsedPage
 from .rdf.mapping import Partition, to_partition
@@ -158,10 +158,17 @@ def build(settings: Settings, progress: Progress | None = None) -> tuple[BuildIn
     """Read data/modules and data/sources, validate, and publish a new store with dumps and the dataset's description.
 
     Raises ValidationFailed and publishes nothing if the data does not conform; StoreError if another build
-    of the same store folder is running. `progress` is told each stage's size and then how far it got.
+    of the same store folder is running; DiskError, naming the path, on a full or read-only disk. `progress` is
+    told each stage's size and then how far it got.
     """
-    with build_lock(settings.store_dir):
-        return _build(settings, progress)
+    try:
+        with build_lock(settings.store_dir):
+            return _build(settings, progress)
+    except (OSError, ValueError, StoreError) as err:  # ValueError: tantivy's, for what it could not write
+        short = DiskError.of(err, settings.store_dir, "nothing was published (a build served before stays)")
+        if short is None:
+            raise
+        raise short from err
 
 
 def _build(settings: Settings, progress: Progress | None) -> tuple[BuildInfo, Batch]:

@@ -392,6 +392,8 @@ def _fetch(settings: Settings, wanted: list[int], into: Path | None, delay: floa
         except KeyboardInterrupt:
             summary = crawler.summary
             click.echo("interrupted: the mirror and its manifest hold what was fetched so far", err=True)
+        except QuartiersError as err:  # a full or read-only disk under the mirror
+            _fail(err)
     for line in summary.named():
         click.echo(line, err=True)
     return summary, crawler.mirror.root

@@ -18,6 +18,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class QuartiersError(Exception):
     """Base of every error quartiers-kg raises on purpose; `status` is its HTTP status (500: unexpected)."""
@@ -53,7 +55,28 @@ class StoreError(QuartiersError):
 
 
 class DiskError(StoreError):
-    """A build's disk is full or read-only: names the path and what is short."""
+    """A disk full, read-only or closed to us under a build or a fetch: names the path and what is short."""
+
+    # errno -> what is short; the storage engines' errors carry only the text
+    SHORT = {errno.ENOSPC: "no space left on the device", errno.EDQUOT: "the disk quota is used up",
+             errno.EROFS: "the file system is read-only", errno.EACCES: "no permission to write"}
+    TEXTS = {"No space left on device": errno.ENOSPC, "Disk quota exceeded": errno.EDQUOT,
+             "Read-only file system": errno.EROFS, "ReadOnlyFilesystem": errno.EROFS, "Permission denied": errno.EACCES}
+
+    @classmethod
+    def of(cls, err: Exception, where: object, consequence: str) -> "DiskError | None":
+        """Ours for an error of a full, read-only or closed disk (an OSError, or an engine's error naming one), None
+        for any other. The message: the file (else `where`), what is short, and `consequence`.
+
+        >>> str(DiskError.of(OSError(28, "No space left on device", "/srv/x"), "/srv", "nothing was published"))
+        '/srv/x: no space left on the device; nothing was published'
+        """
+        code = getattr(err, "errno", None)
+        if code not in cls.SHORT:
+            code = next((c for text, c in cls.TEXTS.items() if text in str(err)), None)
+        if code is None:
+            return None
+        return cls(f"{getattr(err, 'filename', None) or where}: {cls.SHORT[code]}; {consequence}")
 
 
 class QueryRejected(QuartiersError):

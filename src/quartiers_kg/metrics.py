@@ -3,18 +3,54 @@
 The server's worker processes share their counts through prometheus_client's multiprocess files
 (PROMETHEUS_MULTIPROC_DIR, set by `serve` before the workers start); `/metrics` adds them up. Without it (a test
 client, one process) the counts are this process's own.
+
+Those files are memory-mapped and sparse: on a full disk the first write into one is a bus error that kills the
+process. So each process writes its files in full before any metric exists (the import of this module); where it
+cannot, its metrics are off (`OFF` says why, in the log and in /health) and the worker serves without them.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from datetime import datetime
+from pathlib import Path
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest, multiprocess, values
 from prometheus_client.core import REGISTRY, GaugeMetricFamily, InfoMetricFamily
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+FILES = ("counter", "histogram", "gauge_livesum")  # the kinds of metric below, as prometheus_client names their files
+FILE_BYTES = 1 << 20  # written in full: room for some thousand series, past which a file grows (sparse again)
+
+
+def _write_files(folder: str | None, pid: int) -> str | None:
+    """Write this process's metrics files in full (zeros, which prometheus_client reads as empty); None if done or
+    nothing to do, else why they cannot be (and none of them is left behind)."""
+    if not folder:
+        return None
+    made = []
+    try:
+        for kind in FILES:
+            path = Path(folder) / f"{kind}_{pid}.db"
+            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            made.append(path)
+            try:
+                os.posix_fallocate(fd, 0, max(FILE_BYTES, os.fstat(fd).st_size))
+            finally:
+                os.close(fd)
+    except OSError as err:
+        for path in made:
+            path.unlink(missing_ok=True)
+        return f"cannot write the metrics files in {folder}: {err.strerror or err}"
+    return None
+
+
+OFF = _write_files(os.environ.get("PROMETHEUS_MULTIPROC_DIR"), os.getpid())
+if OFF:
+    logging.getLogger(__name__).error("metrics are off in worker %s: %s", os.getpid(), OFF)
+    values.ValueClass = values.MutexValue  # counted in this process only, never written to a file
 
 REQUESTS = Counter("qkg_http_requests", "HTTP requests answered, by route (first path segment), method and status",
                    ["route", "method", "status"])
@@ -46,6 +82,11 @@ class _Build:
         yield triples
 
 
+def state() -> str:
+    """'on', or 'off: <why>' (for /health)."""
+    return f"off: {OFF}" if OFF else "on"
+
+
 def exposition(info) -> bytes:
     """Every metric in the Prometheus text format: the workers' counts and `info`'s build (None: no build open)."""
     registry = REGISTRY  # this process's own counts
@@ -59,5 +100,5 @@ def exposition(info) -> bytes:
 
 def worker_leaving() -> None:
     """A worker is about to exit: its live gauges stop counting."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR") and not OFF:
         multiprocess.mark_process_dead(os.getpid())

@@ -77,14 +77,18 @@ def write_index(docs: dict[str, dict], folder: Path) -> Path:
     path = Path(folder) / FOLDER
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
-    index = tantivy.Index(_schema(), path=str(path))
+    _fill(tantivy.Index(_schema(), path=str(path)), docs)
+    return path
+
+
+def _fill(index: tantivy.Index, docs: dict[str, dict]) -> tantivy.Index:
     index.register_tokenizer(ANALYZER, analyzer())
     writer = index.writer(heap_size=64 * 1024 * 1024, num_threads=1)
     for iri, doc in docs.items():
         writer.add_document(tantivy.Document(iri=iri, **{k: v for k, v in doc.items()}))
     writer.commit()
     writer.wait_merging_threads()
-    return path
+    return index
 
 
 @dataclass(frozen=True)
@@ -101,16 +105,28 @@ class Hit:
 class SearchIndex:
     """A built index, opened read-only; thread-safe for searches."""
 
-    def __init__(self, folder: Path):
-        self.index = tantivy.Index.open(str(Path(folder) / FOLDER))
+    def __init__(self, index: tantivy.Index):
+        self.index = index
         self.index.register_tokenizer(ANALYZER, analyzer())
         self.schema = _schema()
         self.words = analyzer()
 
     @classmethod
-    def of(cls, folder: Path | None) -> "SearchIndex | None":
-        """The index a build wrote into `folder`, or None where there is none (a remote store, an old build)."""
-        return cls(folder) if folder is not None and (Path(folder) / FOLDER / "meta.json").is_file() else None
+    def of(cls, folder: Path | None, docs: Callable[[], dict[str, dict]] | None = None) -> "SearchIndex | None":
+        """The index a build wrote into `folder`, or None where there is none (a remote store, an old build).
+
+        tantivy locks a file beside the index to open it: where the folder cannot be written (a read-only file
+        system), the index is made again in memory from `docs` (what `texts` reads from the store), the same.
+        :raises ValueError: tantivy's, for an index it cannot read (or lock, without `docs`).
+        """
+        if folder is None or not (Path(folder) / FOLDER / "meta.json").is_file():
+            return None
+        try:
+            return cls(tantivy.Index.open(str(Path(folder) / FOLDER)))
+        except ValueError as err:
+            if "Lockfile" not in str(err) or docs is None:
+                raise
+        return cls(_fill(tantivy.Index(_schema()), docs()))
 
     def query(self, text: str) -> tantivy.Query:
         """Every word must match somewhere (a word matches its stem exactly or, less, as the start of a word).

@@ -5,12 +5,14 @@ body has arrived, within `client_timeout` seconds. Repeated GETs are answered fr
 loop itself, SPARQL answers by the lean path (web/lean.py) with one hand-off to a query thread, the pages by Flask
 on a thread pool (a2wsgi).
 A worker whose query ran out of time or memory leaves after answering (its evaluation cannot be
-cancelled), and uvicorn's supervisor starts a fresh one.
+cancelled), and the supervisor starts a fresh one at once; a worker that dies (a signal, an error) is named with
+its cause, and while workers keep dying young the supervisor waits longer before each new one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import faulthandler
 import logging
 import os
 import signal
@@ -21,7 +23,9 @@ from collections.abc import Callable
 import uvicorn
 from a2wsgi import WSGIMiddleware
 from flask import Flask
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
+from uvicorn.supervisors.multiprocess import Process
 
 from . import metrics
 from .config import Settings
@@ -33,6 +37,7 @@ from .web.errors import RETIRE_WORKER
 from .web.lean import LeanPath, replay
 
 log = logging.getLogger(__name__)
+supervision = logging.getLogger("uvicorn.error")  # the supervisor's lines among uvicorn's own
 MAX_TARGET = 8190  # bytes of path and query string, as gunicorn and nginx allow
 MAX_FIELD = 8190  # bytes of one header line
 MAX_HEADERS = 32768  # bytes of all header lines
@@ -40,6 +45,7 @@ MAX_HEADERS = 32768  # bytes of all header lines
 
 def asgi_app():
     """The app of one worker process (uvicorn imports and calls this in each worker it spawns)."""
+    faulthandler.enable()  # a worker killed by a signal leaves its stack in the log
     settings = Settings.from_env()
     app = create_app(settings)
     with app.app_context():
@@ -183,4 +189,77 @@ def _run(settings: Settings) -> None:
         limit_concurrency=settings.max_connections, timeout_graceful_shutdown=5, access_log=bool(settings.access_log),
         server_header=False, proxy_headers=False,
     )
-    Multiprocess(config, sockets=[config.bind_socket()]).run()
+    Supervisor(config, sockets=[config.bind_socket()]).run()
+
+
+class Supervisor(Multiprocess):
+    """uvicorn's supervisor, which says why a worker ended and backs off while workers die young.
+
+    A worker that leaves cleanly (exit 0: retired after a runaway query) is replaced at once. One that dies within
+    `YOUNG` seconds of its start, by a signal or an error, makes the next start wait 1, 2, 4 … up to `MAX_PAUSE`
+    seconds (the count starts again once a worker lives longer): a cause that kills every new worker (a full disk,
+    a broken store) costs a line in the log now and then, not a respawn loop.
+    """
+
+    YOUNG = 10.0
+    MAX_PAUSE = 60.0
+
+    def __init__(self, config: uvicorn.Config, sockets):
+        super().__init__(config, sockets)
+        self.born: dict[int, float] = {}
+        self.waiting: dict[int, float] = {}  # slot -> when its next worker may start
+        self.young_deaths = 0
+
+    def init_processes(self) -> None:
+        super().init_processes()
+        self.born.update((p.pid, time.monotonic()) for p in self.processes)
+
+    def keep_subprocess_alive(self) -> None:
+        if self.should_exit.is_set():
+            return
+        for slot, process in enumerate(self.processes):
+            if slot not in self.waiting:
+                if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                    continue
+                process.kill()  # hung, or already gone
+                process.join()
+                if process.exitcode == STARTUP_FAILURE:
+                    supervision.error("worker %s failed to start: stopping the server (see the lines above)", process.pid)
+                    self.should_exit.set()
+                    return
+                self.waiting[slot] = time.monotonic() + self._pause(process)
+            if time.monotonic() >= self.waiting[slot] and not self.should_exit.is_set():
+                del self.waiting[slot]
+                fresh = Process(self.config, self.sockets)
+                fresh.start()
+                self.born[fresh.pid] = time.monotonic()
+                self.processes[slot] = fresh
+
+    def _pause(self, process: Process) -> float:
+        """Log why a worker ended; the seconds to wait before its successor starts."""
+        lived = time.monotonic() - self.born.pop(process.pid, float("-inf"))
+        if process.exitcode == 0:
+            supervision.info("worker %s left after %.0f s; a new one starts", process.pid, lived)
+            return 0.0
+        self.young_deaths = self.young_deaths + 1 if lived < self.YOUNG else 0
+        pause = min(self.MAX_PAUSE, 2.0 ** (self.young_deaths - 1)) if self.young_deaths else 0.0
+        supervision.error("worker %s died after %.1f s: %s; the next one starts in %g s", process.pid, lived,
+                  ending(process.exitcode), pause)
+        return pause
+
+
+def ending(code: int | None) -> str:
+    """What a worker's exit code says, in words.
+
+    >>> ending(-7), ending(3)
+    ('signal SIGBUS (a memory-mapped file could not be written: is a disk full?)', 'exit code 3')
+    """
+    if code is None:
+        return "it did not answer the health check"
+    if code >= 0:
+        return f"exit code {code}"
+    name = signal.Signals(-code).name
+    why = {"SIGBUS": "a memory-mapped file could not be written: is a disk full?",
+           "SIGKILL": "killed from outside, by the kernel when memory ran out, say",
+           "SIGSEGV": "a crash in native code"}.get(name)
+    return f"signal {name}" + (f" ({why})" if why else "")

@@ -17,10 +17,11 @@ import hashlib
 import json
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..errors import FetchRefused
+from ..errors import DiskError, FetchRefused
 from ..source.files import MANIFEST, mirror_path
 
 
@@ -43,7 +44,8 @@ class Record:
 class Mirror:
     def __init__(self, root: Path):
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        with _disk(self.root):
+            self.root.mkdir(parents=True, exist_ok=True)
         self.real_root = self.root.resolve()
         self.records: dict[str, Record] = {}
         self.last_run: dict | None = None
@@ -51,7 +53,8 @@ class Mirror:
             manifest = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
             self.records = {url: Record(**entry) for url, entry in manifest["pages"].items()}
             self.last_run = manifest.get("last_run")
-        self.repaired = self._reconcile()
+        with _disk(self.root):
+            self.repaired = self._reconcile()
 
     def _reconcile(self) -> int:
         """Make files and records agree after an interrupted run; returns how many had to be mended."""
@@ -105,13 +108,9 @@ class Mirror:
         target = self._placed(relative)
         if target is None:
             raise FetchRefused("off-site", f"{url}: its file {relative!r} would lie outside the mirror {self.root}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-        with os.fdopen(handle, "wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
+        with _disk(target):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(target, body)
         record.path, record.sha256 = relative, sha256(body)
         self.records[url] = record
         self.save()
@@ -120,7 +119,8 @@ class Mirror:
         """The address is gone: remove its bytes, keep the record of what was found."""
         old = self.has(url)
         if old:
-            self._placed(old.path).unlink()
+            with _disk(self._placed(old.path)):
+                self._placed(old.path).unlink()
         record.path = None
         self.records[url] = record
         self.save()
@@ -143,12 +143,34 @@ class Mirror:
                           for url, r in sorted(self.records.items())}}
         if self.last_run:
             data["last_run"] = self.last_run
-        handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=self.root)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, ensure_ascii=False)
+        with _disk(self.root / MANIFEST):
+            _write_atomically(self.root / MANIFEST, json.dumps(data, indent=1, ensure_ascii=False).encode("utf-8"))
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Write into a temporary file beside `target`, then rename it into place (a failed write leaves no half file)."""
+    handle, temp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temp, self.root / MANIFEST)
+        os.replace(temp, target)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def _disk(path: Path):
+    """A full or read-only disk under the mirror as our DiskError, naming the path."""
+    try:
+        yield
+    except OSError as err:
+        short = DiskError.of(err, path, "the mirror keeps what it held")
+        if short is None:
+            raise
+        raise short from err
 
 
 def sha256(data: bytes) -> str:

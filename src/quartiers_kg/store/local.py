@@ -29,7 +29,7 @@ from rdflib import Graph
 from ..errors import QueryRejected, StoreError
 from ..rdf.namespaces import PREFIXES
 from ..formats import DUMPS, Format
-from ..search import FUNCTION, SearchIndex, sparql_function
+from ..search import FUNCTION, SearchIndex, sparql_function, texts
 from .geo import FUNCTIONS as GEO_FUNCTIONS
 from .answers import DEFAULT_GRAPH, Answer, answer, bind, plain, run_bounded
 
@@ -110,8 +110,7 @@ class NewStore:
 
     def select(self, sparql: str) -> list[dict]:
         """Rows of a SELECT over the graphs loaded so far (their union is the default graph), as plain dicts."""
-        result = self._store.query(sparql, use_default_graph_as_union=True)
-        return [{v.value: plain(row[v]) if row[v] is not None else None for v in result.variables} for row in result]
+        return _rows(self._store, sparql)
 
     def dump_links(self, graph: str, predicates: list[str], spaces: dict[str, str]) -> dict[str, str]:
         """Write each linkset of `graph` (its triples with one of `predicates` and an object in an IRI space) as
@@ -167,6 +166,12 @@ class NewStore:
             raise StoreError(f"could not finish the store in {self.dir}: {err}") from err
         _swap(self.root, self.dir)
         return info
+
+
+def _rows(store: ox.Store, sparql: str) -> list[dict]:
+    """Rows of a SELECT over the union of a store's graphs, as plain dicts."""
+    result = store.query(sparql, use_default_graph_as_union=True)
+    return [{v.value: plain(row[v]) if row[v] is not None else None for v in result.variables} for row in result]
 
 
 def _swap(root: Path, build_dir: Path) -> None:
@@ -282,7 +287,7 @@ class GraphStore:
         if reading is not None:
             weakref.finalize(self, reading.close)  # the lock goes with the last reference to this store
         try:
-            index = SearchIndex.of(path)
+            index = SearchIndex.of(path, lambda: texts(lambda sparql: _rows(self._store, sparql)))
         except ValueError as err:  # tantivy's error for an index it cannot read
             raise StoreError(f"cannot open the search index in {path}: {err}") from err
         self.functions = {**GEO_FUNCTIONS, **({ox.NamedNode(FUNCTION): sparql_function(index)} if index else {})}

@@ -19,16 +19,17 @@ bp = Blueprint("health", __name__)
 
 @bp.route("/health")
 def health():
-    """Whether the store is open, the build served and since when, and the last fetch: 503 when no store opens."""
+    """Whether the store is open, the build served and since when, the last fetch, and whether this worker counts
+    metrics: 503 when no store opens."""
     last_fetch = _last_fetch(Path(settings().source_dir) / "sources" / MANIFEST)
     try:
         info = get_store().info
     except StoreError as err:
-        out = jsonify(status="unavailable", reason=str(err), last_fetch=last_fetch)
+        out = jsonify(status="unavailable", reason=str(err), last_fetch=last_fetch, metrics=metrics.state())
         out.status_code = 503
     else:
         out = jsonify(status="ok", version=info.version, built_at=info.built_at, serving_since=serving_since(),
-                      triples=info.triples, last_fetch=last_fetch)
+                      triples=info.triples, last_fetch=last_fetch, metrics=metrics.state())
     out.cache_control.no_store = True
     return out
 
@@ -45,6 +46,9 @@ def prometheus():
     if not allowed:
         out = Response("403 Forbidden: the metrics are for the operator (QKG_METRICS_TOKEN, or from this machine)\n",
                        403, content_type="text/plain; charset=utf-8")
+    elif metrics.OFF:
+        out = Response(f"503 Service Unavailable: metrics are off in this worker: {metrics.OFF}\n", 503,
+                       content_type="text/plain; charset=utf-8")
     else:
         try:
             info = get_store().info
