@@ -32,8 +32,6 @@ REDIRECTS = (301, 302, 303, 307, 308)
 RETRY = (429, 503)
 GAPS = (404, 410)
 MAX_RETRY_AFTER = 120.0  # seconds; a longer wait counts as a failure, not as a reason to hang
-
-
 SKIPPED = ("robots", "off-site", "redirect refused", "not HTML", "too many")  # by rule; the rest of the kinds fail
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -90,19 +88,18 @@ def toolbox_crawler(settings, root: Path, delay: float | None = None) -> "Crawle
     limits = Limits(settings.fetch_timeout, settings.fetch_page_deadline, settings.fetch_max_bytes)
     private = frozenset(h.strip().lower() for h in settings.fetch_private_hosts.split(",") if h.strip())
     transport = Transport(limits, polite.user_agent, private)
-    scope = Scope(Site.of(settings.print_url.format(number=1)), Site.of(settings.web_root))
-    return Crawler(Mirror(root), polite, scope, settings.web_root, transport, settings.fetch_max_pages,
-                   settings.fetch_run_deadline)
+    web = Site.of(_folder(settings.web_root))
+    scope = Scope(Site.of(settings.print_url.format(number=1)), web)
+    return Crawler(Mirror(root), polite, scope, web, transport, settings.fetch_max_pages, settings.fetch_run_deadline)
 
 
 class Crawler:
-    def __init__(self, mirror: Mirror, politeness: Politeness, scope: Scope, web_root: str, transport: Transport,
-                 max_pages: int = 5000, run_deadline: float = float("inf"), clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep):
-        self.mirror, self.polite, self.scope, self.transport = mirror, politeness, scope, transport
+    """`scope` admits every address; `web` is the site whose pages are followed by their links."""
+
+    def __init__(self, mirror: Mirror, politeness: Politeness, scope: Scope, web: Site, transport: Transport,
+                 max_pages: int = 5000, run_deadline: float = float("inf")):
+        self.mirror, self.polite, self.scope, self.web, self.transport = mirror, politeness, scope, web, transport
         self.max_pages, self.run_deadline = max_pages, run_deadline
-        self.web = Site.of(_folder(web_root))
-        self.clock, self.sleep = clock, sleep
         self.robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self.delays: dict[str, float] = {}
         self.last_request = -1e9
@@ -118,7 +115,7 @@ class Crawler:
         Links are followed under the web root; a redirect is followed where its target is admitted: a web page, or
         a print page from a print page.
         """
-        self.until = self.clock() + self.run_deadline
+        self.until = time.monotonic() + self.run_deadline
         queue: deque[str] = deque()
         for url in [*print_urls, str(self.web)]:
             try:
@@ -128,7 +125,7 @@ class Crawler:
         seen, done, web_pages = set(queue), 0, 0
         while queue:
             url = queue.popleft()
-            if self.clock() >= self.until:
+            if time.monotonic() >= self.until:
                 self.summary.refused(url, FetchRefused("too slow", f"the run's deadline of {self.run_deadline:g} s "
                                                                    "(QKG_FETCH_RUN_DEADLINE) passed before it"))
                 continue
@@ -234,10 +231,8 @@ class Crawler:
         """
         host = urlsplit(url).netloc
         for attempt in range(self.polite.retries + 1):
-            wait = self.last_request + max(self.polite.delay, self.delays.get(host, 0.0)) - self.clock()
-            if wait > 0:
-                self.sleep(wait)
-            self.last_request = self.clock()
+            self._pause(self.last_request + max(self.polite.delay, self.delays.get(host, 0.0)) - time.monotonic())
+            self.last_request = time.monotonic()
             try:
                 response = self.transport.get(url, headers, until=self.until)
             except Unreachable as err:
@@ -250,11 +245,17 @@ class Crawler:
                 if after is not None and after > MAX_RETRY_AFTER:
                     raise _Failed(f"{problem}, Retry-After {after:g} s is too long to wait")
                 if attempt < self.polite.retries:
-                    self.sleep(after if after is not None else self.polite.delay * 2 ** attempt)
+                    self._pause(after if after is not None else self.polite.delay * 2 ** attempt)
                 continue
             if attempt < self.polite.retries:
-                self.sleep(self.polite.delay * 2 ** attempt)
+                self._pause(self.polite.delay * 2 ** attempt)
         raise _Failed(f"{problem} after {self.polite.retries + 1} attempts")
+
+    def _pause(self, seconds: float) -> None:
+        """Wait, but never past the run's deadline (the next request then fails as too slow)."""
+        seconds = min(seconds, self.until - time.monotonic())
+        if seconds > 0:
+            time.sleep(seconds)
 
     def _allowed(self, url: str) -> bool:
         """robots.txt of the address's host, fetched once (404: everything allowed; unreachable: nothing)."""
@@ -273,8 +274,8 @@ class Crawler:
             except (_Failed, FetchRefused):
                 robots.disallow_all = True  # RFC 9309: an unreachable robots.txt means stay away
             delay = robots.crawl_delay("quartiers-kg")
-            if delay:
-                self.delays[parts.netloc] = float(delay)
+            if delay:  # a site's wish, within reason: a Crawl-delay of days would stop the run
+                self.delays[parts.netloc] = min(float(delay), MAX_RETRY_AFTER)
             self.robots[origin] = robots
         return self.robots[origin].can_fetch("quartiers-kg", url)
 

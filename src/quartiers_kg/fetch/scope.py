@@ -101,10 +101,6 @@ class Site:
         parts = urlsplit(normalise(url))
         return cls(parts.scheme, parts.netloc, parts.path[: parts.path.rfind("/") + 1])
 
-    @property
-    def host(self) -> str:
-        return self.netloc.rsplit(":", 1)[0] if self.netloc.count(":") == 1 else self.netloc
-
     def holds(self, url: str) -> bool:
         parts = urlsplit(url)
         return parts.scheme == self.scheme and parts.netloc == self.netloc and parts.path.startswith(self.root)
@@ -130,6 +126,3 @@ class Scope:
         if not any(site.holds(address) for site in self.sites):
             raise FetchRefused("off-site", f"{address}: not under {' or '.join(map(str, self.sites))}")
         return address
-
-    def site(self, address: str) -> Site | None:
-        return next((site for site in self.sites if site.holds(address)), None)
