@@ -5,7 +5,8 @@
 Each case serves two print pages from the mock site of the tests (tests/mocksite.py) in a process of its own, one of
 them replaced by the hostile body, and runs `fetch` in a fresh process with QKG_FETCH_TIMEOUT=2 and
 QKG_FETCH_PAGE_DEADLINE=5 (other settings at their defaults: QKG_FETCH_MAX_BYTES 4 MiB); the peak memory is the
-fetch process's own (wait4's ru_maxrss), the bytes stored are the mirror's. `--src` runs another checkout's code
+fetch process's own high-water mark (VmHWM, which starts again at exec, unlike a child's ru_maxrss), the bytes
+stored are the mirror's. `--src` runs another checkout's code
 instead (the commit before the crawler was bounded, say), each case cut at 60 s.
 """
 
@@ -64,22 +65,32 @@ def run(name: str, hostile, src: Path | None) -> dict:
                "QKG_FETCH_PRIVATE_HOSTS": "127.0.0.1", "QKG_CONTACT_EMAIL": "bench@example.org"}
         if src:
             env["PYTHONPATH"] = str(src)
-        start = time.monotonic()
+        start, peak = time.monotonic(), 0
         proc = subprocess.Popen([sys.executable, "-m", "quartiers_kg", "fetch", "--numbers", "7,9", "--into",
                                  str(Path(folder) / "mirror"), "--delay", "0"], env=env, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True)
         while proc.poll() is None and time.monotonic() - start < CUT:
-            time.sleep(0.05)
+            peak = max(peak, _high_water(proc.pid))
+            time.sleep(0.02)
         cut = proc.poll() is None
         if cut:
             proc.kill()
-        _, _, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         seconds = time.monotonic() - start
         output = proc.stdout.read()
         stored = sum(p.stat().st_size for p in (Path(folder) / "mirror").rglob("*") if p.is_file())
         summary = next((line for line in output.splitlines() if line.startswith("fetched into")), "")
-        return {"case": name, "seconds": seconds, "cut": cut, "peak_mib": usage.ru_maxrss / 1024,
+        return {"case": name, "seconds": seconds, "cut": cut, "peak_mib": peak / 1024,
                 "stored_mib": stored / (1 << 20), "summary": summary.split(": ", 1)[-1]}
+
+
+def _high_water(pid: int) -> int:
+    """The process's peak resident memory so far, in KiB (0 once it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    return next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
 
 
 def main() -> None:
