@@ -11,6 +11,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -21,6 +22,7 @@ import pytest
 
 from quartiers_kg.cli import main
 from quartiers_kg.server import Supervisor
+from uvicorn.config import STARTUP_FAILURE
 from quartiers_kg.store.local import CURRENT
 
 from .conftest import free_port, process_on_loopback, running_server
@@ -138,6 +140,22 @@ def test_the_supervisor_backs_off_while_workers_die_young():
     assert ended(20, 0, 0.5) == 0  # retired after a runaway query: replaced at once
     assert ended(21, -signal.SIGBUS, 3600) == 0  # a long life starts the count again
     assert ended(22, 1, 0.1) == 1
+    assert ended(23, STARTUP_FAILURE, 0.1) == 2  # a replacement that cannot start waits too; the server stays up
+
+
+def test_the_supervisor_stops_only_when_a_first_worker_cannot_start():
+    supervisor = Supervisor.__new__(Supervisor)
+    supervisor.born, supervisor.young_deaths, supervisor.waiting, supervisor.first = {}, 0, {}, {1}
+    supervisor.should_exit, supervisor.config = threading.Event(), SimpleNamespace(timeout_worker_healthcheck=1)
+    gone = SimpleNamespace(pid=2, exitcode=STARTUP_FAILURE, is_alive=lambda timeout: False, kill=lambda: None,
+                           join=lambda: None)
+    supervisor.processes = [gone]
+    supervisor.keep_subprocess_alive()
+    assert not supervisor.should_exit.is_set() and supervisor.waiting[0] > time.monotonic()  # backing off
+    supervisor.waiting.clear()
+    supervisor.processes = [SimpleNamespace(**{**vars(gone), "pid": 1})]
+    supervisor.keep_subprocess_alive()
+    assert supervisor.should_exit.is_set() and supervisor.waiting == {}
 
 
 def test_a_build_on_a_read_only_mount_is_served_with_its_search(settings, tmp_path):

@@ -195,7 +195,9 @@ def _run(settings: Settings) -> None:
 class Supervisor(Multiprocess):
     """uvicorn's supervisor, which says why a worker ended and backs off while workers die young.
 
-    A worker that leaves cleanly (exit 0: retired after a runaway query) is replaced at once. One that dies within
+    A worker of the first ones that fails to start stops the server, as uvicorn's does (the app, the settings or the
+    socket are broken). A worker that leaves cleanly (exit 0: retired after a runaway query) is replaced at once. One
+    that fails to start later, or dies within
     `YOUNG` seconds of its start, by a signal or an error, makes the next start wait 1, 2, 4 … up to `MAX_PAUSE`
     seconds (the count starts again once a worker lives longer): a cause that kills every new worker (a full disk,
     a broken store) costs a line in the log now and then, not a respawn loop.
@@ -207,12 +209,14 @@ class Supervisor(Multiprocess):
     def __init__(self, config: uvicorn.Config, sockets):
         super().__init__(config, sockets)
         self.born: dict[int, float] = {}
+        self.first: set[int] = set()
         self.waiting: dict[int, float] = {}  # slot -> when its next worker may start
         self.young_deaths = 0
 
     def init_processes(self) -> None:
         super().init_processes()
         self.born.update((p.pid, time.monotonic()) for p in self.processes)
+        self.first = {p.pid for p in self.processes}
 
     def keep_subprocess_alive(self) -> None:
         if self.should_exit.is_set():
@@ -223,7 +227,7 @@ class Supervisor(Multiprocess):
                     continue
                 process.kill()  # hung, or already gone
                 process.join()
-                if process.exitcode == STARTUP_FAILURE:
+                if process.exitcode == STARTUP_FAILURE and process.pid in self.first:
                     supervision.error("worker %s failed to start: stopping the server (see the lines above)", process.pid)
                     self.should_exit.set()
                     return
@@ -237,25 +241,29 @@ class Supervisor(Multiprocess):
 
     def _pause(self, process: Process) -> float:
         """Log why a worker ended; the seconds to wait before its successor starts."""
-        lived = time.monotonic() - self.born.pop(process.pid, float("-inf"))
+        born = self.born.pop(process.pid, None)  # None: started by a reload (SIGHUP), not here
+        lived = "" if born is None else f" after {time.monotonic() - born:.1f} s"
         if process.exitcode == 0:
-            supervision.info("worker %s left after %.0f s; a new one starts", process.pid, lived)
+            supervision.info("worker %s left%s; a new one starts", process.pid, lived)
             return 0.0
-        self.young_deaths = self.young_deaths + 1 if lived < self.YOUNG else 0
+        young = process.exitcode == STARTUP_FAILURE or (born is not None and time.monotonic() - born < self.YOUNG)
+        self.young_deaths = self.young_deaths + 1 if young else 0
         pause = min(self.MAX_PAUSE, 2.0 ** (self.young_deaths - 1)) if self.young_deaths else 0.0
-        supervision.error("worker %s died after %.1f s: %s; the next one starts in %g s", process.pid, lived,
-                  ending(process.exitcode), pause)
+        supervision.error("worker %s died%s: %s; the next one starts in %g s", process.pid, lived,
+                          ending(process.exitcode), pause)
         return pause
 
 
 def ending(code: int | None) -> str:
     """What a worker's exit code says, in words.
 
-    >>> ending(-7), ending(3)
-    ('signal SIGBUS (a memory-mapped file could not be written: is a disk full?)', 'exit code 3')
+    >>> ending(-7), ending(1)
+    ('signal SIGBUS (a memory-mapped file could not be written: is a disk full?)', 'exit code 1')
     """
     if code is None:
         return "it did not answer the health check"
+    if code == STARTUP_FAILURE:
+        return "it failed to start (see the lines above)"
     if code >= 0:
         return f"exit code {code}"
     name = signal.Signals(-code).name

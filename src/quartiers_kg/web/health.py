@@ -67,9 +67,10 @@ def _loopback(address: str | None) -> bool:
 
 
 def _last_fetch(manifest: Path) -> dict | None:
-    """When the last fetch into the default mirror ended and what it found."""
+    """When the last fetch into the default mirror ended, what it found, how many addresses failed and were skipped."""
     try:
         run = json.loads(manifest.read_text(encoding="utf-8")).get("last_run")
     except (OSError, ValueError):
         return None
-    return run and {"finished": run["finished"], "counts": run["counts"], "failures": len(run["failures"])}
+    return run and {"finished": run["finished"], "counts": run["counts"], "failures": len(run["failures"]),
+                    "skipped": len(run.get("skipped", {}))}
