@@ -26,7 +26,7 @@ from flask import Response
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.mocksite import ROOT as WEB, MockSite, serving_apart  # noqa: E402
+from tests.mocksite import ROOT as WEB, MockSite, serving  # noqa: E402
 
 DRUCK = "/druck/druck_{:02d}.html"
 CUT = 60.0
@@ -59,7 +59,7 @@ def run(name: str, hostile, src: Path | None) -> dict:
     site.slow.clear()
     if hostile:
         site.handlers[DRUCK.format(7)] = hostile
-    with serving_apart(site), tempfile.TemporaryDirectory() as folder:
+    with serving(site, apart=True), tempfile.TemporaryDirectory() as folder:
         env = {**os.environ, "QKG_PRINT_URL": site.url + "/druck/druck_{number:02d}.html", "QKG_WEB_ROOT": site.url + WEB,
                "QKG_FETCH_TIMEOUT": "2", "QKG_FETCH_PAGE_DEADLINE": "5", "QKG_FETCH_RETRIES": "0",
                "QKG_FETCH_PRIVATE_HOSTS": "127.0.0.1", "QKG_CONTACT_EMAIL": "bench@example.org"}

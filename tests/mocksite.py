@@ -133,37 +133,24 @@ def _print_html(number: int, title: str) -> str:
 
 
 @contextmanager
-def serving(site: MockSite):
+def serving(site: MockSite, apart: bool = False):
     """Serve the mock site on a free loopback port in a thread of this process; yields its base URL.
 
     Garbage of earlier tests is collected first, here: pyoxigraph's query results may only be freed on the thread that
-    made them, and a collection that happens to start in the site's thread would free them there."""
+    made them, and a collection that happens to start in the site's thread would free them there.
+    `apart`: from a forked process of its own instead (the hostile handlers come along), for a test that measures
+    what this process allocates; what the site was asked is then not recorded here."""
     gc.collect()
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # its request log is not the test's output
     server = make_server("127.0.0.1", 0, site.app(), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    kind = multiprocessing.get_context("fork").Process if apart else threading.Thread
+    runner = kind(target=server.serve_forever, daemon=True)
+    runner.start()
+    if apart:
+        server.socket.close()  # the child listens
     site.url = f"http://127.0.0.1:{server.server_port}"
     try:
         yield site.url
     finally:
-        server.shutdown()
-        thread.join(10)
-
-
-@contextmanager
-def serving_apart(site: MockSite):
-    """Serve the mock site from a process of its own (forked, so its hostile handlers come along); yields its base
-    URL. For a test that measures what this process allocates: the site's own buffers are not counted. What it was
-    asked is not recorded here."""
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, site.app(), threaded=True)
-    process = multiprocessing.get_context("fork").Process(target=server.serve_forever, daemon=True)
-    process.start()
-    server.socket.close()
-    site.url = f"http://127.0.0.1:{server.server_port}"
-    try:
-        yield site.url
-    finally:
-        process.terminate()
-        process.join(10)
+        runner.terminate() if apart else server.shutdown()
+        runner.join(10)

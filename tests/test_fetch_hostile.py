@@ -22,7 +22,7 @@ from quartiers_kg.fetch.scope import Scope, Site, normalise
 from quartiers_kg.fetch.transport import Limits, Transport
 from quartiers_kg.source.files import MANIFEST
 
-from .mocksite import ROOT, MockSite, _html, _print_html, serving, serving_apart
+from .mocksite import ROOT, MockSite, _html, _print_html, serving
 
 CAP = 1 << 20  # QKG_FETCH_MAX_BYTES of these tests
 CANARY = "KANARIENVOGEL-aus-dem-Innern"
@@ -170,7 +170,7 @@ def test_the_fetch_memory_stays_bounded_whatever_the_body(tmp_path):
     site.handlers[DRUCK.format(7)] = lambda: Response(bomb, content_type="text/html", headers={"Content-Encoding": "gzip"})
     site.handlers[DRUCK.format(9)] = _stream(b"x" * 65536, 800, 0, [])
     settings = Settings.from_env({}, fetch_private_hosts="127.0.0.1", fetch_max_bytes=CAP, fetch_retries=0, fetch_delay=0.0)
-    with serving_apart(site):
+    with serving(site, apart=True):
         crawler = toolbox_crawler(settings.with_(print_url=site.url + "/druck/druck_{number:02d}.html",
                                                  web_root=site.url + ROOT), tmp_path / "mirror")
         tracemalloc.start()
