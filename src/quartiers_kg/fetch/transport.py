@@ -54,10 +54,10 @@ class Transport:
     """GET over HTTP/1.1, one connection a request; see the module's docstring for what it refuses."""
 
     def __init__(self, limits: Limits, user_agent: str, private_hosts: frozenset[str] = frozenset(),
-                 resolve: Callable = socket.getaddrinfo, context: ssl.SSLContext | None = None):
+                 resolve: Callable = socket.getaddrinfo):
         self.limits, self.user_agent, self.private_hosts = limits, user_agent, private_hosts
-        self.resolve = resolve
-        self.context = context or ssl.create_default_context()
+        self.resolve = resolve  # the tests' seam for names that resolve to private addresses
+        self.context = ssl.create_default_context()
 
     def get(self, url: str, headers: dict[str, str] | None = None, until: float | None = None) -> Response:
         """GET a normalised address; a 200's body is read whole (within the limits), any other status's not at all.
