@@ -141,7 +141,7 @@ def test_lines_one_site_repeats_are_dropped_only_across_several_modules(tmp_path
     one_module = [_page(tmp_path, 7, tab, f"{chrome}<h1>Titel</h1><p>Text {tab} eins.</p>{chrome}")
                   for tab in ("", "umsetzung-und-durchfuehrung", "stolpersteine-bewertung", "anwender-zielgruppe")]
     assert drop_repeated(one_module) == one_module  # the lines of one module's tabs are its own
-    many = [_page(tmp_path, n, "", f"{chrome}<h1>Titel {n}</h1><p>Text {n}.</p><p>Alle teilen diesen Satz.</p>"
+    many = [_page(tmp_path, n, "", f"<h1>Titel {n}</h1>{chrome}<p>Text {n}.</p><p>Alle teilen diesen Satz.</p>"
                                    f"<p>Text {n} zwei.</p>{chrome}") for n in (7, 9, 30, 41)]
     for page in drop_repeated(many):
         lines = [line for line in page.text.split("\n") if line]

@@ -34,10 +34,19 @@ _CLASS_WORDS = (
     ("skip link", r"skip|sprung"),
     ("navigation", r"nav|menu|breadcrumb|rootline|brotkr[uü]m|pager|pagination|pagebrowser|seitenbl[aä]tter"),
     ("sidebar", r"sidebar|seitenleiste|marginal|\baside\b|\bteaser"),
-    ("site header", r"header|masthead|\bkopf|\blogo|\bbrand|topbar|\btop\b"),
-    ("site footer", r"footer|\bfuss|\bfu[ßs]zeile|\bbottom\b|copyright|imprint"),
+    ("site header", r"header|masthead|\bkopf|\blogo|\bbrand|topbar|(?<!margin-)(?<!padding-)\btop\b"),
+    ("site footer", r"footer|\bfuss|\bfu[ßs]zeile|(?<!margin-)(?<!padding-)\bbottom\b|copyright|imprint"),
     ("page tools", r"share|social|print(?:link|button|version)?\b|toolbar|\btools?\b|to-?top|back-?to"),
     ("search form", r"search|\bsuche\b"),
+    # what an article template puts around the article's own text (comments, bylines, tags, related items, boxes)
+    ("comments", r"comment|kommentar|respond|discussion|disqus|feedback"),
+    ("byline or date", r"byline|author|autor|\bmeta\b|meta-?data|-meta\b|\bmeta-|article-?info|post-?info|\bdate|datum"
+                       r"|published|effective-date|\binfo\b|docdata"),
+    ("tags or categories", r"\btags?\b|tagged|keyword|schlagw|categor|kategor|\btopics?\b|field-?themen|kicker"),
+    ("related items", r"related|verwandt|recommend|empfehl|\bteasers?\b|-teaser|teaser-|collection|\bmore-"),
+    ("back link", r"back-?link|\bback\b|zur[uü]ck"),
+    ("contact or donation box", r"contact|kontakt|ansprech|donat|spende|newsletter|steady|profile|member"),
+    ("page tools", r"readspeaker|vorlesen|no-?print|dontprint|export|\bbuttons\b|sharing"),
 )
 _CLASS_RES = tuple((why, re.compile(words)) for why, words in _CLASS_WORDS)
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
@@ -45,6 +54,7 @@ _CONTAINER_WORDS = re.compile(r"(?:^|[\s_-])(?:content|inhalt|main|maincontent|m
 _BRAND = re.compile(r"logo|brand|site-?title|site-?name|sitename")
 _PATH_STEP = re.compile(r"\s*[›»→]\s*|\s+>\s+")
 _PATH = re.compile(r"[›»→>|]|^\s*/|://|^www\.", re.IGNORECASE)
+_PAGER_PLACE = "qk-pager-place"
 _TITLE_PARTS = re.compile(r"\s+[–—|:·-]\s+|:\s+")
 
 
@@ -113,10 +123,17 @@ def find_content(doc: etree._Element) -> Content:
     for element, why in _skip_links(body, root) + _link_lists_before(root, fixed):
         dropped.append(_dropped(element, why))
         _remove(element)
-    title = next((h for h in candidates if _inside(h, root) and _inside(h, body)), None)
+    title = _module_title([h for h in candidates if _inside(h, root) and _inside(h, body)], root, fixed)
+    if title is not None:
+        dropped += [_dropped(e, "before the module's title") for e in _around(title, root, before=True)]
     if title is None:
         title = next((h for h in candidates if _inside(h, body) or _before(h, root)), None)
     dropped += _outside(root, body, title)
+    if pager_place is not None:
+        order = {e: i for i, e in enumerate(root.iter())}
+        if pager_place in order and not any(order.get(e, -1) > order[pager_place] for e in fixed):
+            dropped += [_dropped(e, "after the pager") for e in _around(pager_place, root, before=False)]
+        _remove(pager_place)
     if pager is not None:
         root.append(pager)
     return Content(root, title, tuple(d for d in dropped if d.text))
@@ -124,7 +141,7 @@ def find_content(doc: etree._Element) -> Content:
 
 def _pager(body: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
     """Take the tab pager out of the page, as a block of one paragraph per part (the last one if there are two),
-    and say where it stood (its parent).
+    and leave an empty element where it stood.
 
     It is the element around the "Seite X / N" text that holds nothing but the pager's parts and links.
     """
@@ -139,7 +156,8 @@ def _pager(body: etree._Element) -> tuple[etree._Element | None, etree._Element 
             (_pager_only(following) and any(is_fixed(piece) for piece in _lines(following))) or _tab_name(parts[-1], following)):
         parts.append(following)  # "Inhalt:" and the tabs as blocks of their own after "Seite X / N"
     lines = [line for part in parts for line in _lines(part)]
-    place = parts[0].getparent()
+    place = etree.Element(_PAGER_PLACE)
+    parts[0].addprevious(place)
     for part in parts:
         _remove(part)
     for other in hits[:-1]:
@@ -168,6 +186,36 @@ def _remove(element: etree._Element) -> None:
             previous.tail = (previous.tail or "") + " " + tail
         else:
             parent.text = (parent.text or "") + " " + tail
+
+
+def _module_title(headings: list[etree._Element], root: etree._Element, fixed: set[etree._Element]) -> etree._Element | None:
+    """Of the title headings in the container, the last before the template's first fixed text (a section's name
+    may stand above the module's title: "News", "Pressemitteilungen"); the first where no fixed text follows."""
+    order = {e: i for i, e in enumerate(root.iter())}
+    first = min((order[e] for e in fixed if e in order and not any(c in fixed for c in e)), default=None)
+    before = [h for h in headings if first is not None and order[h] < first]
+    return before[-1] if before else (headings[0] if headings else None)
+
+
+def _around(mark: etree._Element, root: etree._Element, before: bool) -> list[etree._Element]:
+    """Take out of `root` every block that stands before (or after) `mark` in the page, with the text between; the
+    blocks, outermost first. The module's title begins the module and the pager ends it: what the container holds
+    beyond them is the site's (a date, a category, a share bar, a comment thread)."""
+    taken = []
+    node = mark
+    while node is not root and node.getparent() is not None:
+        parent = node.getparent()
+        siblings = list(node.itersiblings(preceding=before))
+        if before:
+            parent.text = None
+        else:
+            node.tail = None
+        for sibling in siblings:
+            if isinstance(sibling.tag, str):
+                taken.append(sibling)
+            parent.remove(sibling)
+        node = parent
+    return taken
 
 
 def _pager_only(element: etree._Element) -> bool:
