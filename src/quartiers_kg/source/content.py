@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from lxml import etree, html as lxml_html
 
 from .fixed import PAGER, is_fixed, is_marker
-from .headings import section_of
+from .headings import LAST_SECTION, section_of
 from .text import match_key, squash
 
 _NO_TEXT = ("script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "map")
@@ -55,6 +55,7 @@ _BRAND = re.compile(r"logo|brand|site-?title|site-?name|sitename")
 _PATH_STEP = re.compile(r"\s*[›»→]\s*|\s+>\s+")
 _PATH = re.compile(r"[›»→>|]|^\s*/|://|^www\.", re.IGNORECASE)
 _PAGER_PLACE = "qk-pager-place"
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _TITLE_PARTS = re.compile(r"\s+[–—|:·-]\s+|:\s+")
 
 
@@ -113,7 +114,7 @@ def find_content(doc: etree._Element) -> Content:
     for anchor in [*candidates, *body.iter("main", "article")]:
         marked.update([anchor, *anchor.iterancestors()])
     dropped: list[Dropped] = []
-    for element, why in _chrome(body, marked):
+    for element, why in _chrome(body, marked, fixed):
         dropped.append(_dropped(element, why))
         _remove(element)
     root = _container(body, marked, targets)
@@ -127,8 +128,13 @@ def find_content(doc: etree._Element) -> Content:
     if title is not None:
         dropped += [_dropped(e, "before the module's title") for e in _around(title, root, before=True)]
     if title is None:
-        title = next((h for h in candidates if _inside(h, body) or _before(h, root)), None)
+        title = _module_title([h for h in candidates if _inside(h, body) or _before(h, root)], body, fixed)
     dropped += _outside(root, body, title)
+    end = _after_last_section(root)
+    if end is not None:
+        dropped += [_dropped(end, "after the module's last section")] + [
+            _dropped(e, "after the module's last section") for e in _around(end, root, before=False)]
+        _remove(end)
     if pager_place is not None:
         order = {e: i for i, e in enumerate(root.iter())}
         if pager_place in order and not any(order.get(e, -1) > order[pager_place] for e in fixed):
@@ -156,7 +162,7 @@ def _pager(body: etree._Element) -> tuple[etree._Element | None, etree._Element 
             (_pager_only(following) and any(is_fixed(piece) for piece in _lines(following))) or _tab_name(parts[-1], following)):
         parts.append(following)  # "Inhalt:" and the tabs as blocks of their own after "Seite X / N"
     lines = [line for part in parts for line in _lines(part)]
-    place = etree.Element(_PAGER_PLACE)
+    place = lxml_html.Element(_PAGER_PLACE)
     parts[0].addprevious(place)
     for part in parts:
         _remove(part)
@@ -186,6 +192,20 @@ def _remove(element: etree._Element) -> None:
             previous.tail = (previous.tail or "") + " " + tail
         else:
             parent.text = (parent.text or "") + " " + tail
+
+
+def _after_last_section(root: etree._Element) -> etree._Element | None:
+    """The first heading after the template's last section's heading (Links) that is no heading of the template: it
+    and what follows are the site's ("Weiterführende Informationen", "Das könnte Sie auch interessieren", a comment
+    form). Unknown sections of a module stand between the template's sections, never after its last."""
+    last = None
+    for element in root.iter(*_HEADINGS):
+        key = section_of(squash(element.text_content()))
+        if key == LAST_SECTION:
+            last = element
+        elif last is not None and key is None and squash(element.text_content()) and not _inside(element, last):
+            return element
+    return None
 
 
 def _module_title(headings: list[etree._Element], root: etree._Element, fixed: set[etree._Element]) -> etree._Element | None:
@@ -285,19 +305,23 @@ def _is_breadcrumb(element: etree._Element) -> bool:
     return len(steps) >= 3 and all(0 < len(step.split()) <= 6 for step in steps)
 
 
-def _chrome(body: etree._Element, marked: set[etree._Element]) -> list[tuple[etree._Element, str]]:
-    """The outermost chrome elements. What is certain goes whatever it holds; a guess is not trusted for an element
-    holding the template's fixed text, a title heading or a <main> or <article> (`marked`), or most of the page's
-    text (a form or a "top" div around the whole page)."""
+def _chrome(body: etree._Element, marked: set[etree._Element], fixed: set[etree._Element]) -> list[tuple[etree._Element, str]]:
+    """The outermost chrome elements. A guess is not trusted for an element holding the template's fixed text, a
+    title heading or a <main> or <article> (`marked`), or most of the page's text (a form or a "top" div around the
+    whole page); what is certain goes whatever it holds, but for an element holding most of the page's text and of
+    the template's fixed text (`fixed`): a landmark role put on a wrapper of the whole page. (A menu holds a few
+    words that are also the template's headings, "Projekte", "Finanzierung".)"""
     found = []
     stack = list(body)
-    half = len(squash(body.text_content())) / 2
+    half, markers = len(squash(body.text_content())) / 2, _markers_in(body, fixed)
     while stack:
         element = stack.pop(0)
         if not isinstance(element.tag, str):
             continue
         why = _why_chrome(element)
-        if why and (why[1] or (element not in marked and len(squash(element.text_content())) <= half)):
+        small = len(squash(element.text_content())) <= half
+        wrapper = not small and _markers_in(element, fixed) > markers / 2  # a landmark put on the whole page
+        if why and ((why[1] and not wrapper) or (element not in marked and small)):
             found.append((element, why[0]))
         else:
             stack[:0] = list(element)
@@ -412,15 +436,17 @@ def _title_candidates(body: etree._Element, site_names: set[str]) -> list[etree.
     the template's first heading; not in a menu, sidebar, dialog or footer, and not the site's name, a breadcrumb, a
     path, an address or a heading of the template."""
     found = _titles(body.iter("h1"), site_names)
-    if not found:
-        before = []
-        for element in body.iter():
-            if element.tag in _BLOCKS and is_marker(squash(element.text_content())):
-                break
-            if element.tag == "h2":
-                before.append(element)
-        found = _titles(before, site_names)
-    return found
+    before = []
+    for element in body.iter():
+        if element.tag in _BLOCKS and is_marker(squash(" ".join(element.xpath(".//text()[not(ancestor::a)]")))):
+            break  # the template's first text (a menu's link "Projekte" is none)
+        if element.tag == "h2":
+            before.append(element)
+    h2s = _titles(before, site_names)
+    if found and h2s:  # an <h2> closer to the module than every <h1> is its title ("Arbeitsschutz" h1, title h2)
+        order = {e: i for i, e in enumerate(body.iter())}
+        h2s = [h for h in h2s if order[h] > order[found[-1]] and not any(_inside(h, f) for f in found)]
+    return sorted(found + h2s, key=lambda e: list(body.iter()).index(e)) if h2s else found
 
 
 def _titles(headings, site_names: set[str]) -> list[etree._Element]:

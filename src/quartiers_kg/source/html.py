@@ -64,6 +64,10 @@ def _layout(root: etree._Element) -> str:
             parts.append("\n\n")
             lists = lists + [[tag == "ol", 0]]
         elif tag == "li":
+            if not element.text_content().strip():  # an item emptied of chrome (a comment) is no item
+                if element.tail and element is not root:
+                    parts.append(" ".join(element.tail.split("\n")))
+                return
             if lists:
                 lists[-1][1] += 1
             parts.append(f"\n  {lists[-1][1]}. " if lists and lists[-1][0] else "\n- ")
