@@ -77,6 +77,17 @@ def test_unknown_scale_value_names_the_line():
     assert "Personalaufwand" in str(err.value)
 
 
+def test_a_pole_followed_by_the_sites_text_takes_its_known_value_and_the_page_is_kept():
+    scales = list(SCALES)
+    scales[5] = ("Komplexität", "bedarf professioneller Unterstützung Diese Seite teilen Zurück zur Übersicht")
+    text = full_page().replace("\n".join(assessment_block()), "\n".join(assessment_block(scales)))
+    parsed = parse_page(text, 3, path="druck_03.txt")
+    assert parsed.module.rating_count == 3 and parsed.module.title == "Testmodul für Quartiere"
+    [problem] = parsed.problems
+    assert not problem.skipped and "Komplexität" in problem.message and "'Diese Seite teilen Zurück zur Übersicht'" in problem.message
+    assert not any("Diese Seite teilen" in v for v in [parsed.module.objective, *parsed.module.pitfalls])
+
+
 def test_sections_in_any_order_and_unknown_heading_kept():
     beratung = ["Fragen Sie nach.", "", "Hinweise zur Evaluation", "", "Ein eigener Abschnitt."]
     text = full_page(Bewertung=None, Beratung=beratung) + "\nBewertung\n\nSpäter bewertet.\n"

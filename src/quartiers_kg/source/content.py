@@ -438,8 +438,9 @@ def _title_candidates(body: etree._Element, site_names: set[str]) -> list[etree.
     found = _titles(body.iter("h1"), site_names)
     before = []
     for element in body.iter():
-        if element.tag in _BLOCKS and is_marker(squash(" ".join(element.xpath(".//text()[not(ancestor::a)]")))):
-            break  # the template's first text (a menu's link "Projekte" is none)
+        if (element.tag in _BLOCKS and is_marker(squash(" ".join(element.xpath(".//text()[not(ancestor::a)]"))))
+                and not any((why := _why_chrome(a)) and why[1] for a in element.iterancestors())):
+            break  # the template's first text (a menu's "Projekte" or "Übersicht" is none)
         if element.tag == "h2":
             before.append(element)
     h2s = _titles(before, site_names)

@@ -90,6 +90,9 @@ def assessment(lines: list[Line], ctx: Context) -> Fields:
             ctx.warn(current[0], f"assessment '{current[1].label}' has no value")
         elif last and rating is None and any(pole.startswith(text) for pole in _pole_texts(current[1])):
             ctx.warn(value[0].number, f"assessment '{current[1].label}' ends in the middle of its pole: the page was cut off")
+        elif text not in _pole_texts(current[1]) and (pole := _pole_before(text, current[1])):
+            ctx.warn(value[0].number, f"assessment '{current[1].label}': the text after its pole is the site's own, "
+                                      f"dropped: {' '.join(v.text for v in value)[len(pole):].strip()[:80]!r}")
         elif text not in _pole_texts(current[1]):
             raise ctx.fail(
                 value[0].number,
@@ -123,6 +126,12 @@ def assessment(lines: list[Line], ctx: Context) -> Fields:
     if missing and seen:
         ctx.warn(lines[0].number - 1 if lines else None, f"assessment block lacks {', '.join(missing)}")
     return {"rating_count": rating} if rating is not None else {}
+
+
+def _pole_before(text: str, dim) -> str | None:
+    """The pole a value starts with, when more follows it (a page's chrome glued to the last scale): its known
+    value, the longest first. None if it starts with none."""
+    return next((pole for pole in sorted(_pole_texts(dim), key=len, reverse=True) if text.startswith(pole + " ")), None)
 
 
 def _pole_texts(dim) -> tuple[str, ...]:
