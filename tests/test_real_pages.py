@@ -27,12 +27,10 @@ GAPS: dict[tuple[str, str], str] = {
     ('awo.org', 'print'): "a print link ('Seite drucken') between the title band and the article: nothing in its markup or place tells it from the module's first block",
     ('awo.org', 'overview'): 'the same print link, glued to the objective',
     ('awo.org', 'stolpersteine-bewertung'): 'the same print link, read as a pitfall',
-    ('berliner-feuerwehr.de', 'print'): 'links to the next entry and back to the list after the Links section, a block with no heading and no class that says what it is, read as one more link text',
     ('bfn.de', 'stolpersteine-bewertung'): "the site's name as an <h1> is taken for the title, and a teaser list of topics before the module stays",
     ('bmas.de', 'print'): "the title is an <h2> outside the article; the section label 'Arbeitsschutz' and 'Meldung' stay as values",
     ('bmas.de', 'overview'): "the section label 'Arbeitsschutz' (an <h1>) is taken for the title, the real title (an <h2>) joins the objective",
     ('bmas.de', 'stolpersteine-bewertung'): 'as the overview, and the date after the module stays a pitfall',
-    ('bund.net', 'print'): "a back link ('Zur Übersicht') after the Links section, a block with no heading and no class that says what it is, read as one more link text",
     ('de.globalvoices.org', 'print'): "the print page's 'Modul …' title stands outside the article in the post header: read without a title",
     ('domradio.de', 'print'): "the title stands outside the article; the news agency's credit line after the Links section, a block with no heading and no class that says what it is, read as one more link text",
     ('domradio.de', 'overview'): 'an image caption set as a heading is taken for the title; the real title joins the objective',
@@ -40,12 +38,7 @@ GAPS: dict[tuple[str, str], str] = {
     ('dvgw.de', 'print'): "the category label ('Gas') before the module and the interactive-graphics teaser after the Links section, a block with no heading and no class that says what it is, read as one more link text",
     ('dvgw.de', 'overview'): "the category label ('Gas'), a paragraph like the module's, glued to the objective",
     ('dvgw.de', 'stolpersteine-bewertung'): "the category label and the date, paragraphs like the module's, read as pitfalls",
-    ('ekd.de', 'print'): "a download link ('pdf (83,14 KB)') after the Links section, a block with no heading and no class that says what it is, read as one more link text",
-    ('freitag.de', 'print'): "the paper's disclaimer sentence after the Links section, a block with no heading and no class that says what it is, read as one more link text",
-    ('idw-online.de', 'print'): 'the date and the image credits in classless grid columns after the Links section, a block with no heading and no class that says what it is, read as one more link text',
     ('idw-online.de', 'stolpersteine-bewertung'): "a search form's labels in classless grid columns before the module, read as pitfalls",
-    ('internet-law.de', 'print'): "'RSS feed for comments on this post.' after the Links section, a block with no heading and no class that says what it is, read as one more link text",
-    ('mobilsicher.de', 'print'): 'the hashtags after the Links section, a block with no heading and no class that says what it is, read as one more link text',
 }
 
 pytestmark = pytest.mark.skipif(not PAGES, reason=f"{REAL} is not beside the checkout")

@@ -195,17 +195,30 @@ def _remove(element: etree._Element) -> None:
 
 
 def _after_last_section(root: etree._Element) -> etree._Element | None:
-    """The first heading after the template's last section's heading (Links) that is no heading of the template: it
-    and what follows are the site's ("Weiterführende Informationen", "Das könnte Sie auch interessieren", a comment
-    form). Unknown sections of a module stand between the template's sections, never after its last."""
-    last = None
+    """Where the module ends after the template's last section (Links): its items are blocks of one shape (the tag
+    and class of the first after the heading); the first block of another shape, or what follows the items' parent,
+    is the site's (a heading "Weiterführende Informationen", a back link, a download, hashtags, a comment form).
+    Unknown sections of a module stand between the template's sections, never after its last."""
+    heading = None
     for element in root.iter(*_HEADINGS):
-        key = section_of(squash(element.text_content()))
-        if key == LAST_SECTION:
-            last = element
-        elif last is not None and key is None and squash(element.text_content()) and not _inside(element, last):
-            return element
+        if section_of(squash(element.text_content())) == LAST_SECTION:
+            heading = element
+    if heading is None:
+        return None
+    items = [e for e in heading.itersiblings() if isinstance(e.tag, str)]
+    other = next((e for e in items[1:] if _shape(e) != _shape(items[0])), None)
+    if other is not None:
+        return other
+    node = heading.getparent()
+    while node is not None and node is not root:
+        if (following := node.getnext()) is not None:
+            return following
+        node = node.getparent()
     return None
+
+
+def _shape(element: etree._Element) -> tuple[str, str]:
+    return element.tag, " ".join(sorted((element.get("class") or "").split()))
 
 
 def _module_title(headings: list[etree._Element], root: etree._Element, fixed: set[etree._Element]) -> etree._Element | None:
