@@ -24,9 +24,6 @@ MIN_LINE = 12  # characters of a page's line that counts (the README of the page
 
 # (page, module page) -> why it is not read exactly yet
 GAPS: dict[tuple[str, str], str] = {
-    ('awo.org', 'print'): "a print link ('Seite drucken') between the title band and the article: nothing in its markup or place tells it from the module's first block",
-    ('awo.org', 'overview'): 'the same print link, glued to the objective',
-    ('awo.org', 'stolpersteine-bewertung'): 'the same print link, read as a pitfall',
     ('bfn.de', 'stolpersteine-bewertung'): "the site's name as an <h1> is taken for the title, and a teaser list of topics before the module stays",
     ('bmas.de', 'print'): "the title is an <h2> outside the article; the section label 'Arbeitsschutz' and 'Meldung' stay as values",
     ('bmas.de', 'overview'): "the section label 'Arbeitsschutz' (an <h1>) is taken for the title, the real title (an <h2>) joins the objective",

@@ -36,7 +36,8 @@ _CLASS_WORDS = (
     ("sidebar", r"sidebar|seitenleiste|marginal|\baside\b|\bteaser"),
     ("site header", r"header|masthead|\bkopf|\blogo|\bbrand|topbar|(?<!margin-)(?<!padding-)\btop\b"),
     ("site footer", r"footer|\bfuss|\bfu[ßs]zeile|(?<!margin-)(?<!padding-)\bbottom\b|copyright|imprint"),
-    ("page tools", r"share|social|print(?:link|button|version)?\b|toolbar|\btools?\b|to-?top|back-?to"),
+    ("page tools", r"share|social|print(?:link|button|version)?\b|\bdrucken\b|druck-?(?:version|ansicht)|toolbar|\btools?\b"
+                   r"|to-?top|back-?to"),
     ("search form", r"search|\bsuche\b"),
     # what an article template puts around the article's own text (comments, bylines, tags, related items, boxes)
     ("comments", r"comment|kommentar|respond|discussion|disqus|feedback"),
