@@ -54,6 +54,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _CONTAINER_WORDS = re.compile(r"(?:^|[\s_-])(?:content|inhalt|main|maincontent|main-content|primary|page-content)(?:$|[\s_-])")
 _BRAND = re.compile(r"logo|brand|site-?title|site-?name|sitename")
 _PATH_STEP = re.compile(r"\s*[›»→]\s*|\s+>\s+")
+_MARKER_CHARS = 400  # the longest fixed text, a scale's label with both poles, is under 120 characters
+_PATH_ELEMENTS = 80  # a path of links is a few elements; counting them is cheaper than reading a big block's text
 _PATH = re.compile(r"[›»→>|]|^\s*/|://|^www\.", re.IGNORECASE)
 _PAGER_PLACE = "qk-pager-place"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -280,10 +282,21 @@ def _marked(body: etree._Element) -> set[etree._Element]:
     for element in body.iter(*_BLOCKS):
         if element in marked or any(a.tag == "a" for a in element.iterancestors()):
             continue
-        if is_marker(squash(" ".join(element.xpath(".//text()[not(ancestor::a)]")))):
+        if _may_be_marker(element) and is_marker(_own_text(element)):
             marked.add(element)
             marked.update(element.iterancestors())
     return marked
+
+
+def _may_be_marker(element: etree._Element) -> bool:
+    """Whether a block is short enough to be fixed text of the template (a heading, a scale, the rating sentence):
+    measured by lxml, so that the blocks around a whole page are not read for it."""
+    return element.xpath("string-length(normalize-space(.))") <= _MARKER_CHARS
+
+
+def _own_text(element: etree._Element) -> str:
+    """A block's text outside its links."""
+    return squash(" ".join(element.xpath(".//text()[not(ancestor::a)]")))
 
 
 def _why_chrome(element: etree._Element) -> tuple[str, bool] | None:
@@ -313,7 +326,7 @@ def _why_chrome(element: etree._Element) -> tuple[str, bool] | None:
 
 def _is_breadcrumb(element: etree._Element) -> bool:
     """Links in a path: three steps or more, each a few words, apart by › » → or >."""
-    if element.find(".//a") is None and element.tag != "a":
+    if element.find(".//a") is None and element.tag != "a" or element.xpath("count(.//*)") > _PATH_ELEMENTS:
         return False
     steps = _PATH_STEP.split(squash(" ".join(element.itertext())))
     return len(steps) >= 3 and all(0 < len(step.split()) <= 6 for step in steps)
@@ -452,7 +465,7 @@ def _title_candidates(body: etree._Element, site_names: set[str]) -> list[etree.
     found = _titles(body.iter("h1"), site_names)
     before = []
     for element in body.iter():
-        if (element.tag in _BLOCKS and is_marker(squash(" ".join(element.xpath(".//text()[not(ancestor::a)]"))))
+        if (element.tag in _BLOCKS and _may_be_marker(element) and is_marker(_own_text(element))
                 and not any((why := _why_chrome(a)) and why[1] for a in element.iterancestors())):
             break  # the template's first text (a menu's "Projekte" or "Übersicht" is none)
         if element.tag == "h2":
