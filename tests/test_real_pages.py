@@ -31,9 +31,6 @@ GAPS: dict[tuple[str, str], str] = {
     ('domradio.de', 'print'): "the title stands outside the article; the news agency's credit line after the Links section, a block with no heading and no class that says what it is, read as one more link text",
     ('domradio.de', 'overview'): 'an image caption set as a heading is taken for the title; the real title joins the objective',
     ('domradio.de', 'stolpersteine-bewertung'): 'as the overview',
-    ('dvgw.de', 'print'): "the category label ('Gas') before the module and the interactive-graphics teaser after the Links section, a block with no heading and no class that says what it is, read as one more link text",
-    ('dvgw.de', 'overview'): "the category label ('Gas'), a paragraph like the module's, glued to the objective",
-    ('dvgw.de', 'stolpersteine-bewertung'): "the category label and the date, paragraphs like the module's, read as pitfalls",
     ('idw-online.de', 'stolpersteine-bewertung'): "a search form's labels in classless grid columns before the module, read as pitfalls",
 }
 

@@ -319,7 +319,7 @@ def _why_chrome(element: etree._Element) -> tuple[str, bool] | None:
         return "form", False
     if tag in ("header", "footer") and not any(a.tag in _SECTIONING for a in element.iterancestors()):
         return ("site header" if tag == "header" else "site footer"), False
-    names = f"{element.get('id', '')} {element.get('class', '')}".lower()
+    names = f"{element.get('id', '')} {element.get('class', '')}".lower().replace("_", "-")  # BEM: blog_detail__date
     why = next((why for why, words in _CLASS_RES if words.search(names)), None) if names.strip() else None
     return (why, False) if why else None
 
