@@ -28,9 +28,6 @@ GAPS: dict[tuple[str, str], str] = {
     ('bmas.de', 'print'): "the title is an <h2> outside the article; the section label 'Arbeitsschutz' and 'Meldung' stay as values",
     ('bmas.de', 'overview'): "the section label 'Arbeitsschutz' (an <h1>) is taken for the title, the real title (an <h2>) joins the objective",
     ('bmas.de', 'stolpersteine-bewertung'): 'as the overview, and the date after the module stays a pitfall',
-    ('domradio.de', 'print'): "the title stands outside the article; the news agency's credit line after the Links section, a block with no heading and no class that says what it is, read as one more link text",
-    ('domradio.de', 'overview'): 'an image caption set as a heading is taken for the title; the real title joins the objective',
-    ('domradio.de', 'stolpersteine-bewertung'): 'as the overview',
     ('idw-online.de', 'stolpersteine-bewertung'): "a search form's labels in classless grid columns before the module, read as pitfalls",
 }
 

@@ -112,12 +112,13 @@ def find_content(doc: etree._Element) -> Content:
     pager, pager_place = _pager(body)
     fixed = _marked(body)
     marked = set(fixed)
+    wrappers = _wrappers(body, fixed)
     targets = _link_targets(body)
-    candidates = _title_candidates(body, site_names)
+    candidates = _title_candidates(body, site_names, wrappers)
     for anchor in [*candidates, *body.iter("main", "article")]:
         marked.update([anchor, *anchor.iterancestors()])
     dropped: list[Dropped] = []
-    for element, why in _chrome(body, marked, fixed):
+    for element, why in _chrome(body, marked, wrappers):
         dropped.append(_dropped(element, why))
         _remove(element)
     root = _container(body, marked, targets)
@@ -332,23 +333,29 @@ def _is_breadcrumb(element: etree._Element) -> bool:
     return len(steps) >= 3 and all(0 < len(step.split()) <= 6 for step in steps)
 
 
-def _chrome(body: etree._Element, marked: set[etree._Element], fixed: set[etree._Element]) -> list[tuple[etree._Element, str]]:
+def _wrappers(body: etree._Element, fixed: set[etree._Element]) -> set[etree._Element]:
+    """The elements around most of the page's text and most of the template's fixed text (`fixed`): whatever their
+    tag or role says (a landmark role put on a wrapper of the whole page), they are no chrome."""
+    half, markers = body.xpath("string-length(normalize-space(.))") / 2, _markers_in(body, fixed)
+    return {e for e in fixed if isinstance(e.tag, str) and e is not body
+            and e.xpath("string-length(normalize-space(.))") > half and _markers_in(e, fixed) > markers / 2}
+
+
+def _chrome(body: etree._Element, marked: set[etree._Element], wrappers: set[etree._Element]) -> list[tuple[etree._Element, str]]:
     """The outermost chrome elements. A guess is not trusted for an element holding the template's fixed text, a
     title heading or a <main> or <article> (`marked`), or most of the page's text (a form or a "top" div around the
-    whole page); what is certain goes whatever it holds, but for an element holding most of the page's text and of
-    the template's fixed text (`fixed`): a landmark role put on a wrapper of the whole page. (A menu holds a few
-    words that are also the template's headings, "Projekte", "Finanzierung".)"""
+    whole page); what is certain goes whatever it holds, but for the `wrappers` of the whole page. (A menu holds a
+    few words that are also the template's headings, "Projekte", "Finanzierung": it is no wrapper.)"""
     found = []
     stack = list(body)
-    half, markers = len(squash(body.text_content())) / 2, _markers_in(body, fixed)
+    half = len(squash(body.text_content())) / 2
     while stack:
         element = stack.pop(0)
         if not isinstance(element.tag, str):
             continue
         why = _why_chrome(element)
         small = len(squash(element.text_content())) <= half
-        wrapper = not small and _markers_in(element, fixed) > markers / 2  # a landmark put on the whole page
-        if why and ((why[1] and not wrapper) or (element not in marked and small)):
+        if why and ((why[1] and element not in wrappers) or (element not in marked and small)):
             found.append((element, why[0]))
         else:
             stack[:0] = list(element)
@@ -458,30 +465,30 @@ def _site_names(doc: etree._Element) -> set[str]:
     return names
 
 
-def _title_candidates(body: etree._Element, site_names: set[str]) -> list[etree._Element]:
+def _title_candidates(body: etree._Element, site_names: set[str], wrappers: set[etree._Element]) -> list[etree._Element]:
     """The headings that can be the module's title, in page order: the <h1>s, or where none can, the <h2>s before
     the template's first heading; not in a menu, sidebar, dialog or footer, and not the site's name, a breadcrumb, a
     path, an address or a heading of the template."""
-    found = _titles(body.iter("h1"), site_names)
+    found = _titles(body.iter("h1"), site_names, wrappers)
     before = []
     for element in body.iter():
         if (element.tag in _BLOCKS and _may_be_marker(element) and is_marker(_own_text(element))
-                and not any((why := _why_chrome(a)) and why[1] for a in element.iterancestors())):
+                and not any((why := _why_chrome(a)) and why[1] and a not in wrappers for a in element.iterancestors())):
             break  # the template's first text (a menu's "Projekte" or "Übersicht" is none)
         if element.tag == "h2":
             before.append(element)
-    h2s = _titles(before, site_names)
+    h2s = _titles(before, site_names, wrappers)
     if found and h2s:  # an <h2> closer to the module than every <h1> is its title ("Arbeitsschutz" h1, title h2)
         order = {e: i for i, e in enumerate(body.iter())}
         h2s = [h for h in h2s if order[h] > order[found[-1]] and not any(_inside(h, f) for f in found)]
     return sorted(found + h2s, key=lambda e: list(body.iter()).index(e)) if h2s else found
 
 
-def _titles(headings, site_names: set[str]) -> list[etree._Element]:
+def _titles(headings, site_names: set[str], wrappers: set[etree._Element]) -> list[etree._Element]:
     found = []
     for heading in headings:
         chain = [heading, *heading.iterancestors()]
-        if any((why := _why_chrome(e)) and (why[1] or why[0] == "site footer") for e in chain):
+        if any((why := _why_chrome(e)) and (why[1] or why[0] == "site footer") and e not in wrappers for e in chain):
             continue
         text = squash(heading.text_content())
         if (text and len(text.split()) <= 20 and not _PATH.search(text) and section_of(text) is None
