@@ -131,7 +131,7 @@ def find_content(doc: etree._Element) -> Content:
     title = _module_title([h for h in candidates if _inside(h, root) and _inside(h, body)], root, fixed)
     if title is not None:
         dropped += [_dropped(e, "before the module's title") for e in _around(title, root, before=True)]
-    if title is None:
+    else:
         title = _module_title([h for h in candidates if _inside(h, body) or _before(h, root)], body, fixed)
     dropped += _outside(root, body, title)
     end = _after_last_section(root)
