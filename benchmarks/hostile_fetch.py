@@ -26,20 +26,10 @@ from flask import Response
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.mocksite import ROOT as WEB, MockSite, serving  # noqa: E402
+from tests.mocksite import ROOT as WEB, MockSite, serving, streamed  # noqa: E402
 
 DRUCK = "/druck/druck_{:02d}.html"
 CUT = 60.0
-
-
-def _stream(chunk: bytes, count: int | None, pause: float):
-    def body():
-        n = 0
-        while count is None or n < count:
-            yield chunk
-            n += 1
-            time.sleep(pause)
-    return lambda: Response(body(), content_type="text/html")
 
 
 def cases() -> dict[str, object]:
@@ -48,9 +38,9 @@ def cases() -> dict[str, object]:
         "ordinary pages": None,
         f"gzip bomb ({len(bomb) >> 10} KiB, 256 MiB decoded)": lambda: Response(
             bomb, content_type="text/html", headers={"Content-Encoding": "gzip"}),
-        "50 MB body, no length announced": _stream(b"x" * 65536, 763, 0),
-        "1 byte a second for 20 s": _stream(b"x", 20, 1.0),
-        "a body without end (a line every 50 ms)": _stream(b"<p>mehr</p>\n", None, 0.05),
+        "50 MB body, no length announced": streamed(b"x" * 65536, 763, 0),
+        "1 byte a second for 20 s": streamed(b"x", 20, 1.0),
+        "a body without end (a line every 50 ms)": streamed(b"<p>mehr</p>\n", None, 0.05),
     }
 
 

@@ -125,6 +125,19 @@ class MockSite:
         return app
 
 
+def streamed(chunk: bytes, count: int | None, pause: float, sent: list[int] | None = None):
+    """A handler whose body is `count` chunks (None: without end), `pause` seconds apart; `sent` counts what went out."""
+    def body():
+        n = 0
+        while count is None or n < count:
+            yield chunk
+            if sent is not None:
+                sent.append(len(chunk))
+            n += 1
+            time.sleep(pause)
+    return lambda: Response(body(), content_type="text/html")
+
+
 def _print_html(number: int, title: str) -> str:
     """A print page as HTML: each block of the template's text a paragraph, headings as headings."""
     text = full_page(title)

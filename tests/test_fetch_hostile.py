@@ -7,7 +7,6 @@ from __future__ import annotations
 import gzip
 import json
 import socket
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from quartiers_kg.fetch.scope import Scope, Site, normalise
 from quartiers_kg.fetch.transport import Limits, Transport
 from quartiers_kg.source.files import MANIFEST
 
-from .mocksite import ROOT, MockSite, _html, _print_html, serving
+from .mocksite import ROOT, MockSite, _html, _print_html, serving, streamed
 
 CAP = 1 << 20  # QKG_FETCH_MAX_BYTES of these tests
 CANARY = "KANARIENVOGEL-aus-dem-Innern"
@@ -116,18 +115,6 @@ def _gzip_bomb() -> bytes:
     return gzip.compress(b"\0" * (64 << 20), compresslevel=9)  # 64 KiB that decode to 64 MiB
 
 
-def _stream(chunk: bytes, count: int | None, pause: float, sent: list[int]):
-    """A body of `count` chunks (None: without end), `pause` seconds apart; `sent` counts what went out."""
-    def body():
-        n = 0
-        while count is None or n < count:
-            yield chunk
-            sent.append(len(chunk))
-            n += 1
-            time.sleep(pause)
-    return lambda: Response(body(), content_type="text/html")
-
-
 def test_bodies_past_their_bounds_are_dropped_named_and_the_last_good_copy_kept(runner, site, tmp_path):
     into = tmp_path / "mirror"
     first = run_fetch(runner, site, into, numbers="7,9")
@@ -139,9 +126,9 @@ def test_bodies_past_their_bounds_are_dropped_named_and_the_last_good_copy_kept(
     site.handlers[DRUCK.format(7)] = lambda: Response(bomb, content_type="text/html", headers={"Content-Encoding": "gzip"})
     site.handlers[DRUCK.format(9)] = lambda: Response(iter([b"x" * 100]), content_type="text/html",
                                                       headers={"Content-Length": str(50 << 20)})  # announced
-    site.handlers[DRUCK.format(17)] = _stream(b"<p>" + b"x" * 65533, 800, 0, huge)  # 50 MB, no length announced
-    site.handlers[DRUCK.format(18)] = _stream(b"x", 20, 1.0, slow)  # a byte a second
-    site.handlers[DRUCK.format(19)] = _stream(b"<p>mehr</p>", None, 0.05, endless)  # never ends, stays small
+    site.handlers[DRUCK.format(17)] = streamed(b"<p>" + b"x" * 65533, 800, 0, huge)  # 50 MB, no length announced
+    site.handlers[DRUCK.format(18)] = streamed(b"x", 20, 1.0, slow)  # a byte a second
+    site.handlers[DRUCK.format(19)] = streamed(b"<p>mehr</p>", None, 0.05, endless)  # never ends, stays small
     site.handlers[DRUCK.format(23)] = lambda: Response(b"kaputt" * 100, content_type="text/html",
                                                        headers={"Content-Encoding": "gzip"})
     result = run_fetch(runner, site, into, numbers="7,9,17-19,23")
@@ -168,7 +155,7 @@ def test_the_fetch_memory_stays_bounded_whatever_the_body(tmp_path):
     site = MockSite().build()
     bomb = _gzip_bomb()
     site.handlers[DRUCK.format(7)] = lambda: Response(bomb, content_type="text/html", headers={"Content-Encoding": "gzip"})
-    site.handlers[DRUCK.format(9)] = _stream(b"x" * 65536, 800, 0, [])
+    site.handlers[DRUCK.format(9)] = streamed(b"x" * 65536, 800, 0, [])
     settings = Settings.from_env({}, fetch_private_hosts="127.0.0.1", fetch_max_bytes=CAP, fetch_retries=0, fetch_delay=0.0)
     with serving(site, apart=True):
         crawler = toolbox_crawler(settings.with_(print_url=site.url + "/druck/druck_{number:02d}.html",
@@ -184,7 +171,7 @@ def test_the_fetch_memory_stays_bounded_whatever_the_body(tmp_path):
 
 
 def test_the_run_has_a_deadline_and_names_what_it_left(runner, site, tmp_path):
-    site.handlers[DRUCK.format(7)] = _stream(b"<p>mehr</p>", None, 0.05, [])
+    site.handlers[DRUCK.format(7)] = streamed(b"<p>mehr</p>", None, 0.05, [])
     into = tmp_path / "mirror"
     result = run_fetch(runner, site, into, numbers="7,9,10", fetch_page_deadline="60", fetch_run_deadline="1.5")
     assert result.exit_code == 1
